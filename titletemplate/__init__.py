@@ -1,0 +1,6 @@
+"""titletemplate: locked, signed Attachment-1 templates for 职称 certificate collection, and the
+reader that verifies, validates, deduplicates and consolidates what units send back."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,176 @@
+"""Findings (Issue), the code catalogue with scope and severity, and the exception hierarchy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # the row (or file) is rejected
+    WARNING = "warning"  # accepted and flagged
+    INFO = "info"  # recorded only
+
+
+class Scope(StrEnum):
+    FILE = "file"
+    SHEET = "sheet"
+    ROW = "row"
+    CELL = "cell"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeDef:
+    code: str
+    scope: Scope
+    severity: Severity
+
+
+def _defs(scope: Scope, severity: Severity, *codes: str) -> list[CodeDef]:
+    return [CodeDef(c, scope, severity) for c in codes]
+
+
+_F, _S, _R, _C = Scope.FILE, Scope.SHEET, Scope.ROW, Scope.CELL
+_E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+# A shipped code is never renamed or reused. Messages live in messages.MESSAGES.
+CATALOGUE: dict[str, CodeDef] = {
+    d.code: d
+    for d in [
+        *_defs(
+            _F,
+            _E,
+            "file-empty",
+            "file-lock",
+            "file-not-xlsx",
+            "file-legacy-xls",
+            "file-wps-et",
+            "file-encrypted",
+            "file-html",
+            "file-csv",
+            "file-corrupt",
+            "file-not-workbook",
+            "file-strict-ooxml",
+            "file-too-large",
+            "file-unsafe-xml",
+            "file-unreadable",
+            "template-unsigned",
+            "template-tampered",
+            "template-wrong-campaign",
+            "template-layout-unknown",
+            "sheet-missing",
+        ),
+        *_defs(_F, _W, "template-vocab-outdated", "template-protection-removed"),
+        *_defs(_F, _I, "file-already-ingested", "submission-superseded"),
+        *_defs(_S, _E, "header-mismatch"),
+        *_defs(_S, _W, "rows-outside-input-block"),
+        *_defs(_R, _E, "row-merged-cells", "title-revoked", "duplicate-conflict"),
+        *_defs(_R, _I, "duplicate-certificate", "duplicate-person-title", "already-e-certified"),
+        *_defs(
+            _C,
+            _E,
+            "cell-formula",
+            "cell-error-value",
+            "cell-too-long",
+            "region-missing",
+            "region-unknown",
+            "cert-no-whitespace",
+            "id-type-missing",
+            "id-type-unknown",
+            "id-number-missing",
+            "id-number-precision-lost",
+            "cert-no-precision-lost",
+            "id-number-length",
+            "id-number-chars",
+            "id-number-birth-date",
+            "id-number-checksum",
+            "id-number-15-digit",
+            "id-number-pattern",
+            "id-number-prefix",
+            "name-missing",
+            "name-invalid",
+            "gender-missing",
+            "gender-unknown",
+            "gender-id-mismatch",
+            "series-missing",
+            "level-missing",
+            "title-missing",
+            "title-unknown",
+            "title-not-in-series",
+            "issue-date-missing",
+            "issue-date-format",
+            "issue-date-invalid",
+            "issue-date-out-of-window",
+            "issuer-missing",
+            "review-body-missing",
+        ),
+        *_defs(
+            _C,
+            _W,
+            "region-legacy",
+            "id-number-numeric",
+            "id-number-region-unknown",
+            "series-unknown",
+            "level-unknown",
+            "title-alias",
+            "issue-date-converted",
+            "issue-date-before-adult",
+            "issuer-unknown",
+            "review-body-unknown",
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """A problem found in user data. `row` is the Excel row, `column` the letter."""
+
+    code: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    value: str = ""  # already masked when it is an ID number
+    detail: str = ""
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code].severity
+
+    @property
+    def scope(self) -> Scope:
+        return CATALOGUE[self.code].scope
+
+
+class TitleTemplateError(Exception):
+    """Work cannot go on. Carries a catalogue code or a short English reason code."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+class VocabError(TitleTemplateError):
+    """The vocabulary is unusable; `problems` lists every finding (see vocabcheck)."""
+
+    def __init__(self, code: str, detail: str = "", problems: tuple[object, ...] = ()) -> None:
+        super().__init__(code, detail)
+        self.problems = problems
+
+
+class TemplateError(TitleTemplateError):
+    pass
+
+
+class SubmissionError(TitleTemplateError):
+    """A returned file cannot be read; in a batch it becomes a file-level Issue."""
+
+
+class StoreError(TitleTemplateError):
+    pass
+
+
+class KeyFileError(TitleTemplateError):
+    pass

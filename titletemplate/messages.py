@@ -1,0 +1,178 @@
+"""Every Chinese string the product shows: headers, sheet texts, issue messages, CLI lines."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+
+# --- Attachment 1 layout texts (from the 2021 Rizhao notice, verbatim) -----------------
+DATA_SHEET_NAME = "附件1"
+TITLE_LINE = "附件 1: 数据梳理格式模板 (职称证书信息)"
+UNIT_LABEL = "填报单位名称 (公章):"
+SIGNER_LABEL = "负责人 (签字):"
+HEADERS: dict[str, str] = {
+    "region_code": "行政区划代码",
+    "cert_no": "证书编号",
+    "id_type": "证件类型",
+    "id_number": "证件号码",
+    "name": "姓名",
+    "gender": "性别",
+    "series": "职称系列",
+    "level": "职称级别",
+    "title_name": "职称名称",
+    "issue_date": "发证日期",
+    "issuer": "发证机构",
+    "review_body": "评审机构",
+}
+EXPLANATIONS: dict[str, str] = {
+    "region_code": "指职称评审机构所在地的行政区划代码。",
+    "cert_no": "指职称证书的编号。",
+    "id_type": "指职称证书获得人的证件类型。",
+    "id_number": "指职称证书获得人的证件号码。",
+    "name": "指职称证书获得人的姓名。",
+    "gender": "指职称证书获得人的性别。",
+    "series": "指职称证书的职称系列。",
+    "level": "指职称证书的职称级别。正高级、副高级、中级、初级。",
+    "title_name": "指职称证书的职称名称。",
+    "issue_date": "指职称证书的发证日期 (格式为YYYYMMDD, 20210101样式)。",
+    "issuer": "指职称证书的发证机构。",
+    "review_body": "指职称评审机构。",
+}
+INSTRUCTIONS = (
+    "填表说明: 1. 行政区划代码: 请从下拉菜单中选择评审机构所在地行政区划代码。 "
+    "2. 证书编号: 按照实际职称证书编号正确填写, 若无编号可不填写。 "
+    "3. 证件类型: 请从下拉菜单中选择证件类型。具体分为身份证、护照、港澳台居民居住证、"
+    "香港特区护照/港澳居民来往内地通行证、澳门特区护照/港澳居民来往内地通行证、台湾居民来往大陆通行证。 "
+    "4. 职称系列、职称级别: 请从下拉菜单中选择, 如下拉菜单中没有合适的选项, "
+    "按照取得职称证书所显示的职称系列 (专业) 如实填写。 "
+    "5. 职称名称: 请按照sheet2职称名称中所列内容规范填写。 "
+    "6. 发证日期: 填写格式为20210101, 不可填写年月日, 不可用“.”或“-”连接。 "
+    "7. 发证机构、评审机构: 请填写机构官方全称, 如“山东省人力资源和社会保障厅”。"
+    "如涉及机构改革、单位重组的按照评审和制发证书时机构官方全称如实填写。"
+)
+GENDERS = ("男", "女")  # order matters: the sheet picks index 2 - (17th digit mod 2)
+EXAMPLE_MARK = "示例"
+EXPLANATION_MARK = "说明"
+CHECK_HEADER = "本行校验"
+CHECK_SUMMARY = "本表共 {n} 行有问题"
+REGION_OWN_LEVEL = "本级"
+FOOTER = "&C第 &P 页 共 &N 页"
+
+# --- Issue messages: one template per catalogue code ------------------------------------
+# Placeholders: {file} {sheet} {row} {column} {header} {value} {detail}.
+MESSAGES: dict[str, str] = {
+    "file-empty": "文件“{file}”是空文件(0 字节)。请重新保存后再报送。",
+    "file-lock": "“{file}”是 Excel/WPS 打开文件时产生的临时锁定文件(~$开头),不是报送数据,请忽略或删除。",
+    "file-not-xlsx": "“{file}”不是 .xlsx 工作簿,未处理。请使用下发的模板填写并保存为 .xlsx。",
+    "file-legacy-xls": "“{file}”是旧版 .xls 格式。请在 Excel/WPS 中“另存为”Excel 工作簿(*.xlsx)后重新报送。",
+    "file-wps-et": "“{file}”是 WPS 表格(.et)格式。请在 WPS 中“另存为”Excel 工作簿(*.xlsx)后重新报送。",
+    "file-encrypted": "“{file}”设置了打开密码或文档加密/账号加密,无法读取。请取消加密后重新报送。",
+    "file-html": "“{file}”实际是网页(HTML)文件,只是扩展名为 .xlsx。请用下发的模板填写后重新报送。",
+    "file-csv": "“{file}”实际是文本/CSV 文件,只是扩展名为 .xlsx。请用下发的模板填写后重新报送。",
+    "file-corrupt": "“{file}”已损坏或不完整(可能传输中断)。请重新保存并报送。",
+    "file-not-workbook": "“{file}”不是 Excel 工作簿。请用下发的模板填写后重新报送。",
+    "file-strict-ooxml": "“{file}”保存为“Strict Open XML”格式。请“另存为”普通 Excel 工作簿(*.xlsx)后重新报送。",
+    "file-too-large": "“{file}”过大或解压后体积异常({detail}),为安全起见未读取。请检查文件后重新报送。",
+    "file-unsafe-xml": "“{file}”含有不安全或无效的 XML 内容,为安全起见未读取。请用下发的模板重新填写。",
+    "file-unreadable": "“{file}”无法读取({detail})。请用下发的模板重新保存后报送。",
+    "template-unsigned": "“{file}”不是本系统下发的模板(缺少校验页)。请使用下发给本单位的模板填写。",
+    "template-tampered": "“{file}”的模板校验信息被修改或来自其他单位的模板({detail})。请使用下发给本单位的模板填写。",
+    "template-wrong-campaign": "“{file}”属于其他采集批次({detail}),请使用本次下发的模板。",
+    "template-layout-unknown": "“{file}”的模板版式版本({detail})无法识别,请使用最新下发的模板。",
+    "sheet-missing": "“{file}”中找不到数据表“{sheet}”。请勿重命名或删除该工作表。",
+    "template-vocab-outdated": "“{file}”使用的是旧版字典({detail}),已按最新字典重新校验。",
+    "template-protection-removed": "“{file}”的工作表保护已被取消,请核对数据是否被改动。",
+    "file-already-ingested": "“{file}”与已接收的文件内容完全相同,不重复处理。",
+    "submission-superseded": "“{file}”已被同一模板的新版本报送取代,旧数据仅保留在历史记录中。",
+    "header-mismatch": "“{file}”工作表“{sheet}”第 {row} 行 {column} 列表头应为“{header}”,实际为“{value}”。请勿修改、插入或删除列。",
+    "rows-outside-input-block": "工作表“{sheet}”第 {row} 行在填报区域之外仍有数据,已一并读取,请核对。",
+    "row-merged-cells": "第 {row} 行 {column} 列有合并单元格({value})。请取消合并并逐行填写。",
+    "title-revoked": "第 {row} 行:该人员的职称已被取消,按规定不得上报。",
+    "duplicate-conflict": "第 {row} 行:同一证书在“{detail}”中也有报送,但内容不一致,请核对。",
+    "duplicate-certificate": "第 {row} 行:该证书已在“{detail}”中报送,按一条记录处理。",
+    "duplicate-person-title": "第 {row} 行:同一人的同一职称已在“{detail}”中报送,按一条记录处理。",
+    "already-e-certified": "第 {row} 行:该证书已制发职称电子证书,无需上报。",
+    "cell-formula": "第 {row} 行 {header}({column} 列)是公式,请“选择性粘贴→数值”后重新填写。",
+    "cell-error-value": "第 {row} 行 {header}({column} 列)是错误值 {value},请填写实际内容。",
+    "cell-too-long": "第 {row} 行 {header}({column} 列)内容过长,请核对。",
+    "region-missing": "第 {row} 行 行政区划代码({column} 列)未填写,请从下拉菜单中选择。",
+    "region-unknown": "第 {row} 行 行政区划代码({column} 列)“{value}”不在山东省区划代码表中,请从下拉菜单中选择。",
+    "region-legacy": "第 {row} 行 行政区划代码({column} 列)“{value}”是已调整的历史代码,已接收,请核对。",
+    "cert-no-whitespace": "第 {row} 行 证书编号({column} 列)含有空格,请按证书如实填写,不要有空格。",
+    "cert-no-precision-lost": "第 {row} 行 证书编号({column} 列)被 Excel 存成了数字,部分数字已丢失。请将该列设为文本后重新填写。",
+    "id-type-missing": "第 {row} 行 证件类型({column} 列)未填写,请从下拉菜单中选择。",
+    "id-type-unknown": "第 {row} 行 证件类型({column} 列)“{value}”不在下拉菜单中,请从下拉菜单中选择。",
+    "id-number-missing": "第 {row} 行 证件号码({column} 列)未填写。",
+    "id-number-precision-lost": "第 {row} 行 证件号码({column} 列)被 Excel 存成了数字,后几位已丢失,无法恢复。请将该列设为文本后重新填写。",
+    "id-number-numeric": "第 {row} 行 证件号码({column} 列)是数字格式,已按文本读取,请核对。",
+    "id-number-length": "第 {row} 行 证件号码({column} 列)“{value}”应为 18 位,实际为 {detail} 位。",
+    "id-number-chars": "第 {row} 行 证件号码({column} 列)“{value}”前 17 位应为数字,最后一位为数字或 X。",
+    "id-number-birth-date": "第 {row} 行 证件号码({column} 列)“{value}”中的出生日期不存在。",
+    "id-number-checksum": "第 {row} 行 证件号码({column} 列)“{value}”校验位错误,请核对号码。",
+    "id-number-15-digit": "第 {row} 行 证件号码({column} 列)“{value}”是 15 位旧号码,请填写 18 位身份证号码。",
+    "id-number-pattern": "第 {row} 行 证件号码({column} 列)“{value}”不符合{detail}号码格式。",
+    "id-number-prefix": "第 {row} 行 证件号码({column} 列)“{value}”:港澳台居民居住证号码应以 810000、820000 或 830000 开头。",
+    "id-number-region-unknown": "第 {row} 行 证件号码({column} 列)“{value}”的地址码不在已知区划中,请核对。",
+    "name-missing": "第 {row} 行 姓名({column} 列)未填写。",
+    "name-invalid": "第 {row} 行 姓名({column} 列)“{value}”含有数字或无效字符。",
+    "gender-missing": "第 {row} 行 性别({column} 列)未填写。",
+    "gender-unknown": "第 {row} 行 性别({column} 列)“{value}”只能填写“男”或“女”。",
+    "gender-id-mismatch": "第 {row} 行 性别({column} 列)“{value}”与身份证号码第 17 位不符。",
+    "series-missing": "第 {row} 行 职称系列({column} 列)未填写。",
+    "series-unknown": "第 {row} 行 职称系列({column} 列)“{value}”不在下拉菜单中,已按填写内容接收,请核对。",
+    "level-missing": "第 {row} 行 职称级别({column} 列)未填写。",
+    "level-unknown": "第 {row} 行 职称级别({column} 列)“{value}”应为正高级、副高级、中级或初级,已按填写内容接收,请核对。",
+    "title-missing": "第 {row} 行 职称名称({column} 列)未填写。",
+    "title-unknown": "第 {row} 行 职称名称({column} 列)“{value}”不在职称名称表(sheet2)中,请从下拉菜单中选择。",
+    "title-not-in-series": "第 {row} 行 职称名称({column} 列)“{value}”不属于所选的职称系列和级别({detail}),请重新选择。",
+    "title-alias": "第 {row} 行 职称名称({column} 列)“{value}”是旧称,已按“{detail}”接收。",
+    "issue-date-missing": "第 {row} 行 发证日期({column} 列)未填写。",
+    "issue-date-format": "第 {row} 行 发证日期({column} 列)“{value}”应为 8 位数字,如 20210101。",
+    "issue-date-invalid": "第 {row} 行 发证日期({column} 列)“{value}”不是真实存在的日期。",
+    "issue-date-out-of-window": "第 {row} 行 发证日期({column} 列)“{value}”不在本次采集范围({detail})内。",
+    "issue-date-converted": "第 {row} 行 发证日期({column} 列)“{value}”已转换为 {detail},请以后按 20210101 格式填写。",
+    "issue-date-before-adult": "第 {row} 行 发证日期({column} 列)早于持证人年满 18 周岁,请核对。",
+    "issuer-missing": "第 {row} 行 发证机构({column} 列)未填写。",
+    "issuer-unknown": "第 {row} 行 发证机构({column} 列)“{value}”不在已知机构名单中,请确认为官方全称。",
+    "review-body-missing": "第 {row} 行 评审机构({column} 列)未填写。",
+    "review-body-unknown": "第 {row} 行 评审机构({column} 列)“{value}”不在已知机构名单中,请确认为官方全称。",
+}
+
+# What each code means, for the README code table (English, for maintainers).
+SEVERITY_NAMES = {"error": "错误", "warning": "提示", "info": "信息"}
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(code: str, fields: Mapping[str, object]) -> str:
+    """Fill the Chinese template of `code` with the given fields; unknown fields become blank."""
+    template = MESSAGES[code]
+    values = _Blank({k: "" if v is None else str(v) for k, v in fields.items()})
+    return string.Formatter().vformat(template, (), values)
+
+# --- Vocabulary checker messages (vocab check) -------------------------------------------
+VOCAB_MESSAGES: dict[str, str] = {
+    "vocab-file-missing": "缺少字典文件",
+    "vocab-yaml-syntax": "YAML 格式错误: {detail}",
+    "vocab-field-missing": "缺少必填项“{detail}”",
+    "vocab-bad-value": "取值无效: {detail}",
+    "vocab-duplicate-code": "代码“{detail}”重复",
+    "vocab-duplicate-name": "名称“{detail}”重复",
+    "vocab-unknown-series": "职称系列“{detail}”不在 series.yaml 中",
+    "vocab-unknown-level": "职称级别“{detail}”不在 levels.yaml 中",
+    "vocab-unknown-parent": "上级区划代码“{detail}”不存在",
+    "vocab-unknown-unit": "单位“{detail}”不在 units.yaml 中",
+    "vocab-text-too-long": "文字“{detail}”超过 Excel 下拉列表允许的长度",
+    "vocab-bad-character": "文字“{detail}”含有会破坏下拉列表的字符(| , \" 换行或首尾空格)",
+    "vocab-date-window": "发证日期范围无效: {detail}",
+    "vocab-title-group-split": "职称“{detail}”所在的系列+级别分组不连续,请把同一系列同一级别的职称放在一起",
+}
+VOCAB_OK = (
+    "字典检查通过: 区划 {regions} 个(含历史代码 {legacy} 个), 证件类型 {id_types} 种, "
+    "职称系列 {series} 个(待替换的占位代码 {placeholders} 个), 级别 {levels} 个, "
+    "职称名称 {titles} 个(旧称 {aliases} 个), 单位 {units} 个, 任务分工 {routes} 条, 机构 {orgs} 个。"
+)
+VOCAB_FAILED = "字典检查发现 {n} 个问题。"

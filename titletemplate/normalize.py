@@ -1,0 +1,183 @@
+"""Raw cell values -> clean text per column, with findings for what had to be converted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .columns import COLUMNS
+
+MAX_CELL_TEXT = 200
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_X000D = re.compile(r"_x000[dDaA9]_")  # Excel's escaped CR/LF/TAB that some tools leave behind
+_DOTS = re.compile(r"[.•・･‧∙⋅·]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_DATE_TEXT = re.compile(
+    r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+)
+EXCEL_EPOCH_1900 = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's leap-year bug
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+MAX_EXACT_DIGITS = 15  # Excel keeps 15 significant digits of a number
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorValue:
+    """An Excel error value in a cell (#N/A, #VALUE!, ...)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaValue:
+    """A cell holding a formula; its cached result is never trusted."""
+
+    formula: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A normalisation or rule finding before it is placed in a file and row."""
+
+    code: str
+    column: str  # column key
+    value: str = ""
+    detail: str = ""
+
+
+def clean_text(value: str) -> str:
+    """NFKC, drop zero-width and control characters and `_x000D_`, collapse and trim spaces."""
+    text = _X000D.sub(" ", value).translate(_ZERO_WIDTH)
+    text = unicodedata.normalize("NFKC", text)
+    text = _CONTROL.sub(" ", text)
+    return " ".join(text.split())
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _digits(value: float | int) -> int:
+    if isinstance(value, float) and not math.isfinite(value):
+        return 99
+    return len(str(abs(int(value))))
+
+
+def _from_serial(serial: float, date1904: bool) -> dt.date | None:
+    if not 1 <= serial < 2_958_466:  # Excel's last date is 9999-12-31
+        return None
+    epoch = EXCEL_EPOCH_1904 if date1904 else EXCEL_EPOCH_1900
+    return epoch + dt.timedelta(days=int(serial))
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return _number_text(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.strftime("%Y%m%d")
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return clean_text(str(value))
+
+
+def _identifier(key: str, value: object) -> str:
+    """ID and certificate numbers: numbers become their digits (rules judge the raw type)."""
+    if is_lossy_number(value):
+        assert isinstance(value, int | float)
+        return f"{float(value):.14E}" if math.isfinite(value) else str(value)  # as Excel shows it
+    text = _as_text(value)
+    return "".join(text.split()).upper() if key == "id_number" else text
+
+
+def is_lossy_number(value: object) -> bool:
+    """A numeric cell that cannot hold the digits of an identifier exactly (16+ digits)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return not math.isfinite(value) or not float(value).is_integer() or _digits(value) > MAX_EXACT_DIGITS
+
+
+def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
+    key = "issue_date"
+    if isinstance(value, dt.datetime | dt.date):
+        result = value.strftime("%Y%m%d")
+        out.append(Finding("issue-date-converted", key, str(value)[:10], result))
+        return result
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        text = _number_text(value)
+        if re.fullmatch(r"\d{8}", text):
+            return text
+        day = _from_serial(float(value), date1904) if math.isfinite(value) else None
+        if day is None:
+            return text
+        result = day.strftime("%Y%m%d")
+        out.append(Finding("issue-date-converted", key, text, result))
+        return result
+    text = _as_text(value)
+    match = _DATE_TEXT.fullmatch(text)
+    if match:
+        result = f"{match['y']}{int(match['m']):02d}{int(match['d']):02d}"
+        out.append(Finding("issue-date-converted", key, text, result))
+        return result
+    return text
+
+
+def _name(value: object) -> str:
+    text = _DOTS.sub("·", _as_text(value))
+    if _CJK.search(text) and not re.search(r"[A-Za-z]", text):
+        text = text.replace(" ", "")  # "张 三" -> "张三"; Latin names keep their spaces
+    return text
+
+
+def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str, list[Finding]]:
+    """Normalise one raw cell of column `key` into text plus findings."""
+    out: list[Finding] = []
+    if isinstance(value, ErrorValue):
+        return "", [Finding("cell-error-value", key, value.text)]
+    if isinstance(value, FormulaValue):
+        return "", [Finding("cell-formula", key, value.formula[:50])]
+    if key in ("id_number", "cert_no"):
+        text = _identifier(key, value)
+    elif key == "issue_date":
+        text = _issue_date(value, date1904, out)
+    elif key == "name":
+        text = _name(value)
+    else:
+        text = _as_text(value)
+    if len(text) > MAX_CELL_TEXT:
+        return "", [Finding("cell-too-long", key, text[:20] + "…", str(len(text)))]
+    return text, out
+
+
+def normalize_row(
+    raw: Sequence[object], date1904: bool = False
+) -> tuple[dict[str, str], list[Finding]]:
+    """Normalise the 12 raw cells of a row (missing trailing cells count as blank)."""
+    values: dict[str, str] = {}
+    findings: list[Finding] = []
+    for col in COLUMNS:
+        cell = raw[col.index] if col.index < len(raw) else None
+        values[col.key], found = normalize_cell(col.key, cell, date1904)
+        findings.extend(found)
+    return values, findings
+
+
+def is_blank(raw: Sequence[object]) -> bool:
+    """A row is blank when every input cell is empty after cleaning."""
+    for cell in raw[: len(COLUMNS)]:
+        if cell is None:
+            continue
+        if isinstance(cell, str) and not clean_text(cell):
+            continue
+        return False
+    return True

@@ -1,0 +1,35 @@
+"""ID-number masking for every output, and a logging filter that masks IDs in log records."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# 15 to 18 character ID-like tokens: 6 leading digits kept, last 4 kept, the rest masked.
+_ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,8})(\d{3}[0-9Xx]|\d{4})(?![0-9A-Za-z])")
+
+
+def mask_id(value: str) -> str:
+    """Mask an ID number: `370102********1814`. Short values keep only their first character."""
+    text = str(value)
+    if len(text) >= 10:
+        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    if len(text) > 1:
+        return text[0] + "*" * (len(text) - 1)
+    return text
+
+
+def mask_ids_in_text(text: str) -> str:
+    """Mask every ID-like digit run inside free text (log lines, exception messages)."""
+    return _ID_LIKE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)[-4:], text)
+
+
+class MaskingFilter(logging.Filter):
+    """Rewrites each record's message with ID numbers masked."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_ids_in_text(record.getMessage())
+        record.args = None
+        if record.exc_text:
+            record.exc_text = mask_ids_in_text(record.exc_text)
+        return True

@@ -1,0 +1,65 @@
+"""Raw rows -> normalised values and coded findings, using the rule table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .columns import COLUMNS
+from .errors import Severity
+from .normalize import Finding, normalize_row
+from .rules import RowData, evaluate
+from .vocab import Vocab
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedRow:
+    """A validated row: canonical values, findings, and whether any finding is an error."""
+
+    values: dict[str, str]
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        from .errors import CATALOGUE
+
+        return all(CATALOGUE[f.code].severity is not Severity.ERROR for f in self.findings)
+
+
+def canonicalize(values: dict[str, str], vocab: Vocab) -> dict[str, str]:
+    """Replace accepted variants by their canonical vocabulary text (aliases, spacing)."""
+    out = dict(values)
+    region = vocab.find_region(values["region_code"])
+    if region:
+        out["region_code"] = region.display
+    id_type = vocab.find_id_type(values["id_type"])
+    if id_type:
+        out["id_type"] = id_type.name
+    series = vocab.find_series(values["series"])
+    if series:
+        out["series"] = series.display
+    level = vocab.find_level(values["level"])
+    if level:
+        out["level"] = level
+    titles = vocab.find_titles(values["title_name"])
+    if titles:
+        same = [t for t in titles if series and t.series == series.name and t.level == level]
+        out["title_name"] = (same or list(titles))[0].name
+    for key in ("issuer", "review_body"):
+        org = vocab.find_org(values[key])
+        if org and org.name != values[key] and values[key] not in org.former:
+            out[key] = org.name  # spacing/width variants only; former names stay as written
+    return out
+
+
+def validate_row(raw: Sequence[object], vocab: Vocab, date1904: bool = False) -> CheckedRow:
+    """Normalise and check one row of 12 raw cells."""
+    values, findings = normalize_row(raw, date1904)
+    raw_by_key = {c.key: (raw[c.index] if c.index < len(raw) else None) for c in COLUMNS}
+    broken = {f.column for f in findings if f.code.startswith("cell-")}
+    row = RowData(values, raw_by_key)
+    for rule, detail in evaluate(row, vocab):
+        if rule.target in broken:
+            continue  # the cell itself is unusable; its finding already says why
+        findings.append(Finding(rule.code, rule.target, values[rule.target], detail))
+    return CheckedRow(canonicalize(values, vocab), tuple(findings))
