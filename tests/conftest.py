@@ -1,0 +1,31 @@
+"""Shared fixtures: the real vocabulary, the demo key pair, a fixed issue time."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from titletemplate.keys import load_private_key, load_public_key
+from titletemplate.vocab import Vocab, load_vocab
+
+ISSUED_AT = "2021-03-17T08:00:00Z"
+
+
+@pytest.fixture(scope="session")
+def vocab() -> Vocab:
+    return load_vocab()
+
+
+@pytest.fixture(scope="session")
+def private_key() -> Ed25519PrivateKey:
+    return load_private_key()[0]
+
+
+@pytest.fixture(scope="session")
+def public_key() -> Ed25519PublicKey:
+    return load_public_key()[0]
+
+
+@pytest.fixture(scope="session")
+def unit(vocab: Vocab):  # type: ignore[no-untyped-def]
+    return vocab.find_unit("日照市技师学院")
