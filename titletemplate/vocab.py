@@ -231,6 +231,20 @@ def _fingerprint(vocab: Vocab) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def load_units(path: str | Path) -> tuple[Unit, ...]:
+    """Units from a units.yaml-shaped file (e.g. a bureau's own list for `build --units`).
+
+    Raises:
+        VocabError: with the file's problems.
+    """
+    from .vocabcheck import check_units_file
+
+    units, problems = check_units_file(Path(path))
+    if problems:
+        raise VocabError("vocab-invalid", f"{len(problems)} problems", tuple(problems))
+    return units
+
+
 def load_vocab(directory: str | Path | None = None) -> Vocab:
     """Load and check the vocabulary in `directory` (default: the project's `vocab/`).
 

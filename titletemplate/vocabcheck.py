@@ -312,6 +312,18 @@ def check_vocab_dir(directory: Path) -> tuple[Vocab | None, list[VocabProblem]]:
     return Vocab(regions, id_types, series, levels, titles, campaign, units, routing, orgs), []
 
 
+def check_units_file(path: Path) -> tuple[tuple[Unit, ...], list[VocabProblem]]:
+    """Parse and check one units file on its own."""
+    out = _Collector()
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        out.add(path.name, 0, "vocab-yaml-syntax", type(exc).__name__)
+        return (), out.problems
+    units = _units(doc, out)
+    return units, out.problems
+
+
 def summary(vocab: Vocab) -> str:
     """The one-line Chinese summary `vocab check` prints when the vocabulary is clean."""
     return messages.VOCAB_OK.format(

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from titletemplate.normalize import (
+    ErrorValue,
+    FormulaValue,
+    clean_text,
+    is_blank,
+    is_lossy_number,
+    normalize_cell,
+    normalize_row,
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("\u3000男 ", "男"),
+        ("张三\u00a0", "张三"),
+        ("37010219730829181\u200b4", "370102197308291814"),
+        ("鲁012_x000D_", "鲁012"),
+        ("ＡＢＣ１２３", "ABC123"),
+        ("a\tb\r\nc", "a b c"),
+    ],
+    ids=["ideographic-space", "nbsp", "zero-width", "x000d", "full-width", "control-chars"],
+)
+def test_clean_text(raw: str, expected: str) -> None:
+    assert clean_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "codes"),
+    [
+        ("37010219730829181x", "37010219730829181X", []),
+        ("３７０１０２１９７３０８２９１８１４", "370102197308291814", []),
+        ("370102 19730829 1814", "370102197308291814", []),
+        (3.70102197308292e17, "3.70102197308292E+17", []),
+        (370102197308291814, "3.70102197308292E+17", []),
+        (12345678, "12345678", []),
+        (None, "", []),
+    ],
+    ids=["lower-x", "full-width", "inner-spaces", "float", "int-18", "short-int", "none"],
+)
+def test_id_number_cells(raw: object, expected: str, codes: list[str]) -> None:
+    text, findings = normalize_cell("id_number", raw)
+    assert (text, [f.code for f in findings]) == (expected, codes)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "codes"),
+    [
+        ("20191119", "20191119", []),
+        (20191119, "20191119", []),
+        ("2019-01-01", "20190101", ["issue-date-converted"]),
+        ("2019.1.1", "20190101", ["issue-date-converted"]),
+        ("2019/1/1", "20190101", ["issue-date-converted"]),
+        ("2019年1月1日", "20190101", ["issue-date-converted"]),
+        ("2019-1-1 0:00:00", "20190101", ["issue-date-converted"]),
+        ("2019-02-29", "20190229", ["issue-date-converted"]),
+        (dt.datetime(2019, 1, 1, 8, 30), "20190101", ["issue-date-converted"]),
+        (dt.date(2020, 2, 29), "20200229", ["issue-date-converted"]),
+        (43466, "20190101", ["issue-date-converted"]),
+        (43466.0, "20190101", ["issue-date-converted"]),
+        ("201409", "201409", []),
+        ("19-1-1", "19-1-1", []),
+    ],
+    ids=[
+        "yyyymmdd", "int", "iso", "dots", "slashes", "chinese", "with-time", "impossible",
+        "datetime", "date", "serial", "serial-float", "year-month", "two-digit-year",
+    ],
+)
+def test_issue_date_cells(raw: object, expected: str, codes: list[str]) -> None:
+    text, findings = normalize_cell("issue_date", raw)
+    assert (text, [f.code for f in findings]) == (expected, codes)
+
+
+def test_serial_in_1904_system() -> None:
+    # 2019-01-01 is serial 43466 in the 1900 system and 1,462 days less in the 1904 system.
+    assert normalize_cell("issue_date", 42004, date1904=True)[0] == "20190101"
+    assert normalize_cell("issue_date", 43466)[0] == "20190101"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("阿卜杜•热合曼", "阿卜杜·热合曼"), ("迪丽・热巴", "迪丽·热巴"), ("张 三", "张三"), ("John  Smith", "John Smith")],
+    ids=["bullet", "katakana-dot", "inner-space", "latin"],
+)
+def test_names(raw: str, expected: str) -> None:
+    assert normalize_cell("name", raw)[0] == expected
+
+
+def test_error_and_formula_cells_become_findings() -> None:
+    assert normalize_cell("gender", ErrorValue("#N/A")) == ("", [_f("cell-error-value", "gender", "#N/A")])
+    text, findings = normalize_cell("name", FormulaValue("=A2"))
+    assert (text, [f.code for f in findings]) == ("", ["cell-formula"])
+
+
+def test_too_long_text() -> None:
+    text, findings = normalize_cell("issuer", "机" * 201)
+    assert (text, [f.code for f in findings]) == ("", ["cell-too-long"])
+
+
+def test_row_pads_missing_cells_and_blank_detection() -> None:
+    values, findings = normalize_row(["370000000000山东省本级"])
+    assert values["review_body"] == "" and findings == []
+    assert is_blank([None, "", " \u3000", None])
+    assert not is_blank([None, 0])
+
+
+@pytest.mark.parametrize(
+    ("value", "lossy"),
+    [(370102197308291814, True), (3.7e17, True), (123456789012345, False), (1.5, True), ("1", False), (True, False)],
+)
+def test_lossy_numbers(value: object, lossy: bool) -> None:
+    assert is_lossy_number(value) is lossy
+
+
+@given(st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)))
+def test_every_date_form_gives_the_same_yyyymmdd(day: dt.date) -> None:
+    expected = day.strftime("%Y%m%d")
+    forms = [day, f"{day:%Y-%m-%d}", f"{day.year}.{day.month}.{day.day}", f"{day.year}年{day.month}月{day.day}日"]
+    assert {normalize_cell("issue_date", f)[0] for f in forms} == {expected}
+
+
+@given(st.integers(1, 2_958_465))
+def test_serials_round_trip(serial: int) -> None:
+    text = normalize_cell("issue_date", serial)[0]
+    if len(str(serial)) == 8:  # an 8-digit number is read as YYYYMMDD, not as a serial
+        assert text == str(serial)
+    else:
+        day = dt.datetime.strptime(text, "%Y%m%d").date()
+        assert (day - dt.date(1899, 12, 30)).days == serial
+
+
+def _f(code: str, column: str, value: str):  # type: ignore[no-untyped-def]
+    from titletemplate.normalize import Finding
+
+    return Finding(code, column, value)

@@ -1,0 +1,200 @@
+"""Command line: thin click commands that call the library and render its results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, messages
+from .errors import KeyFileError, TitleTemplateError, VocabError
+from .privacy import MaskingFilter
+
+F = TypeVar("F", bound=Callable[..., Any])
+LOG_NAME = "titletemplate.log"
+log = logging.getLogger("titletemplate")
+
+
+class Exit(IntEnum):
+    OK = 0  # everything accepted
+    REJECTIONS = 1  # done, with rejected rows or files (reports written)
+    USAGE = 2  # click's own usage errors
+    CANNOT_START = 3  # bad vocabulary, unreadable key, unwritable output
+
+
+def _setup_log(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOG_NAME
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.addFilter(MaskingFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO)
+    return path
+
+
+def _err(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def _guarded(log_dir_option: str) -> Callable[[F], F]:
+    """Turn library failures into a Chinese line and an exit code; tracebacks go to the log."""
+
+    def decorate(fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(**kwargs: Any) -> int:
+            folder = Path(kwargs.get(log_dir_option) or "build")
+            log_path = _setup_log(folder)
+            try:
+                code = fn(**kwargs)
+            except VocabError as exc:
+                for problem in exc.problems:
+                    _err(problem.render())  # type: ignore[attr-defined]
+                _err(messages.VOCAB_FAILED.format(n=len(exc.problems)))
+                code = Exit.CANNOT_START
+            except TitleTemplateError as exc:
+                _err(messages.CLI_ERROR.format(code=exc.code, detail=exc.detail))
+                code = Exit.CANNOT_START
+            except Exception as exc:
+                log.exception("unexpected error")
+                _err(messages.CLI_UNEXPECTED.format(error=type(exc).__name__, log=log_path))
+                code = Exit.CANNOT_START
+            sys.exit(int(code))
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+vocab_option = click.option(
+    "--vocab", "vocab_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Vocabulary folder (default: the project's vocab/).",
+)
+key_option = click.option(
+    "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    envvar="TITLETEMPLATE_KEY_FILE", help="Bureau private key (PEM). Default: the demo key.",
+)
+public_key_option = click.option(
+    "--public-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    envvar="TITLETEMPLATE_PUBLIC_KEY", help="Bureau public key (PEM). Default: the demo key.",
+)
+
+
+def _warn_demo(demo: bool) -> None:
+    if demo:
+        _err(messages.CLI_DEMO_KEY)
+
+
+@click.group()
+@click.version_option(__version__)
+def main() -> None:
+    """titletemplate: 职称证书信息采集模板的生成、回收、校验与汇总。"""
+
+
+@main.group()
+def vocab() -> None:
+    """Vocabulary (vocab/*.yaml) commands."""
+
+
+@vocab.command("check")
+@vocab_option
+@_guarded("out")
+def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
+    """Check the vocabulary and report every problem at once."""
+    from .vocab import load_vocab
+    from .vocabcheck import summary
+
+    click.echo(summary(load_vocab(vocab_dir)))
+    return Exit.OK
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@_guarded("out")
+def keygen(out: Path) -> int:
+    """Write a new bureau key pair (private key readable by its owner only)."""
+    from .keys import generate_keypair
+
+    private, public = generate_keypair(out)
+    click.echo(messages.CLI_KEY_WRITTEN.format(private=private, public=public))
+    return Exit.OK
+
+
+def _issue_time(value: str | None) -> str:
+    if value:
+        return value
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@main.command()
+@click.option("--unit", "unit_name", help="Build one template for this unit.")
+@click.option("--unit-code", default="", help="Unified social credit code of --unit.")
+@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Build one template per unit of this units.yaml.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"))
+@click.option("--rows", type=click.IntRange(1, 100_000), default=None)
+@click.option("--issued-at", default=None, help="ISO time written into the template (default: now).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=2)
+@vocab_option
+@key_option
+@_guarded("out")
+def build(unit_name: str | None, unit_code: str, units_file: Path | None, out: Path,
+          rows: int | None, issued_at: str | None, jobs: int, vocab_dir: Path | None,
+          key_file: Path | None) -> int:
+    """Build the locked, signed Attachment-1 template for one unit or for every unit."""
+    from .keys import load_private_key
+    from .template import build_template, build_templates, write_template
+    from .vocab import Unit, load_vocab, load_units
+
+    if bool(unit_name) == bool(units_file):
+        raise click.UsageError("--unit or --units (one of them)")
+    vocabulary = load_vocab(vocab_dir)
+    key, demo = load_private_key(key_file)
+    _warn_demo(demo)
+    when = _issue_time(issued_at)
+    if unit_name:
+        unit = vocabulary.find_unit(unit_name)
+        if unit is None:
+            _err(messages.CLI_UNIT_UNKNOWN.format(unit=unit_name))
+            unit = Unit(unit_name, code=unit_code)
+        elif unit_code:
+            unit = Unit(unit.name, unit.kind, unit_code, unit.supervisor, unit.short, unit.region)
+        data = build_template(vocabulary, unit, key, issued_at=when, rows=rows)
+        path = write_template(out / f"{unit.name}.xlsx", data)
+        click.echo(messages.CLI_BUILT.format(path=path))
+        return Exit.OK
+    assert units_file is not None
+    units = load_units(units_file)
+    with click.progressbar(length=len(units), file=sys.stderr) as bar:
+        done = [0]
+
+        def progress(n: int) -> None:
+            bar.update(n - done[0])
+            done[0] = n
+
+        entries = build_templates(vocabulary, units, key, out, issued_at=when, rows=rows,
+                                  jobs=jobs, progress=progress)
+    click.echo(messages.CLI_BUILT_MANY.format(n=len(entries), manifest=out / "manifest.csv"))
+    return Exit.OK
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@key_option
+@_guarded("out")
+def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
+    """Print the sheet-protection password of a template (needs the private key)."""
+    from .keys import load_private_key
+    from .template import template_password
+
+    key, demo = load_private_key(key_file)
+    _warn_demo(demo)
+    click.echo(messages.CLI_PASSWORD.format(file=file.name, password=template_password(file, key)))
+    return Exit.OK
