@@ -1,4 +1,4 @@
-"""titletemplate: locked, signed Attachment-1 templates for 职称 certificate collection, and the
+"""titletemplate: locked, signed Attachment-1 templates for professional-title certificate collection, and the
 reader that verifies, validates, deduplicates and consolidates what units send back."""
 
 from __future__ import annotations

@@ -29,15 +29,14 @@ class Exit(IntEnum):
     CANNOT_START = 3  # bad vocabulary, unreadable key, unwritable output
 
 
-def _setup_log(folder: Path) -> Path:
+def _open_log(folder: Path) -> logging.Handler:
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_NAME
-    handler = logging.FileHandler(path, encoding="utf-8")
+    handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", delay=True)
     handler.addFilter(MaskingFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    log.handlers[:] = [handler]
+    log.addHandler(handler)
     log.setLevel(logging.INFO)
-    return path
+    return handler
 
 
 def _err(text: str) -> None:
@@ -51,7 +50,8 @@ def _guarded(log_dir_option: str) -> Callable[[F], F]:
         @functools.wraps(fn)
         def wrapper(**kwargs: Any) -> int:
             folder = Path(kwargs.get(log_dir_option) or "build")
-            log_path = _setup_log(folder)
+            handler = _open_log(folder)
+            log_path = folder / LOG_NAME
             try:
                 code = fn(**kwargs)
             except VocabError as exc:
@@ -66,6 +66,9 @@ def _guarded(log_dir_option: str) -> Callable[[F], F]:
                 log.exception("unexpected error")
                 _err(messages.CLI_UNEXPECTED.format(error=type(exc).__name__, log=log_path))
                 code = Exit.CANNOT_START
+            finally:
+                log.removeHandler(handler)
+                handler.close()
             sys.exit(int(code))
 
         return wrapper  # type: ignore[return-value]
@@ -92,10 +95,10 @@ def _warn_demo(demo: bool) -> None:
         _err(messages.CLI_DEMO_KEY)
 
 
-@click.group()
+@click.group(help=messages.CLI_HELP)
 @click.version_option(__version__)
 def main() -> None:
-    """titletemplate: 职称证书信息采集模板的生成、回收、校验与汇总。"""
+    pass
 
 
 @main.group()
@@ -108,10 +111,16 @@ def vocab() -> None:
 @_guarded("out")
 def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
     """Check the vocabulary and report every problem at once."""
-    from .vocab import load_vocab
-    from .vocabcheck import summary
+    from .vocab import DEFAULT_VOCAB_DIR
+    from .vocabcheck import check_vocab_dir, summary
 
-    click.echo(summary(load_vocab(vocab_dir)))
+    checked, problems = check_vocab_dir(vocab_dir or DEFAULT_VOCAB_DIR)
+    for problem in problems:
+        click.echo(problem.render())
+    if checked is None:
+        _err(messages.VOCAB_FAILED.format(n=len(problems)))
+        return Exit.REJECTIONS
+    click.echo(summary(checked))
     return Exit.OK
 
 

@@ -176,3 +176,24 @@ VOCAB_OK = (
     "职称名称 {titles} 个(旧称 {aliases} 个), 单位 {units} 个, 任务分工 {routes} 条, 机构 {orgs} 个。"
 )
 VOCAB_FAILED = "字典检查发现 {n} 个问题。"
+
+# --- CLI lines ----------------------------------------------------------------------------
+CLI_DEMO_KEY = "注意: 正在使用内置演示密钥签发/校验模板,仅供演示,正式使用请先运行 titletemplate keygen。"
+CLI_UNEXPECTED = "程序意外出错({error}),详细信息已写入日志: {log}"
+CLI_KEY_WRITTEN = "已生成密钥: 私钥 {private}(仅本人可读,妥善保管,切勿外传);公钥 {public}(可分发给各级审核单位)。"
+CLI_BUILT = "已生成模板: {path}"
+CLI_BUILT_MANY = "已为 {n} 个单位生成模板,清单: {manifest}"
+CLI_UNIT_UNKNOWN = "单位“{unit}”不在 units.yaml 中,将按名称直接生成模板。"
+CLI_PASSWORD = "{file} 的工作表保护密码: {password}"
+CLI_ERROR = "错误[{code}]: {detail}"
+CLI_INGEST_SUMMARY = (
+    "共 {files} 个文件(接收 {accepted_files},退回 {rejected_files});"
+    "共 {rows} 行: 有效 {valid_rows},有误 {invalid_rows},重复 {duplicate_rows},排除 {excluded_rows}。"
+)
+CLI_OUTPUTS = "结果已写入: {out}"
+CLI_MISSING_UNITS = "尚未报送的单位({n} 个): {units}"
+CLI_FILE_LINE = "{status} {path} {detail}"
+CLI_ACCEPTED = "接收"
+CLI_REJECTED = "退回"
+CLI_TABLE_HEADER = "单位 | 文件 | 状态 | 行数 | 有效 | 有误 | 重复 | 排除"
+CLI_HELP = "titletemplate: 职称证书信息采集模板的生成、回收、校验与汇总。"

@@ -18,7 +18,7 @@ _X000D = re.compile(r"_x000[dDaA9]_")  # Excel's escaped CR/LF/TAB that some too
 _DOTS = re.compile(r"[.•・･‧∙⋅·]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DATE_TEXT = re.compile(
-    r"(?P<y>\d{4})\s*(?:[-/.]|年)\s*(?P<m>\d{1,2})\s*(?:[-/.]|月)\s*(?P<d>\d{1,2})\s*日?"
+    r"(?P<y>\d{4})\s*(?:[-/.]|\u5e74)\s*(?P<m>\d{1,2})\s*(?:[-/.]|\u6708)\s*(?P<d>\d{1,2})\s*\u65e5?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
 )
 EXCEL_EPOCH_1900 = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 after Excel's leap-year bug
@@ -135,7 +135,7 @@ def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
 def _name(value: object) -> str:
     text = _DOTS.sub("·", _as_text(value))
     if _CJK.search(text) and not re.search(r"[A-Za-z]", text):
-        text = text.replace(" ", "")  # "张 三" -> "张三"; Latin names keep their spaces
+        text = text.replace(" ", "")  # CJK names lose inner spaces; Latin names keep them
     return text
 
 

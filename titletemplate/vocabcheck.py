@@ -179,6 +179,8 @@ def _levels(doc: Any, out: _Collector) -> tuple[str, ...]:
         out.add(f, 1, "vocab-field-missing", "levels")
         return ()
     result = tuple(str(x) for x in levels)
+    for level in result:
+        out.text(f, 1, {"level": level}, "level")
     out.unique(f, [(1, x) for x in result], "vocab-duplicate-name")
     return result
 

@@ -1,0 +1,55 @@
+"""Messages for every code, the README code table, stray CJK text, and what cli.py imports."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from titletemplate import messages
+from titletemplate.doc import TABLE_END, TABLE_START, code_table
+from titletemplate.errors import CATALOGUE
+
+ROOT = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u3400-\u9fff]")
+# Files allowed to hold Chinese text: messages and vocabularies (STYLE.md), and tests.
+CJK_ALLOWED = {"messages.py"}
+
+
+def test_every_code_has_a_message_and_every_message_a_code() -> None:
+    assert set(CATALOGUE) == set(messages.MESSAGES)
+
+
+def test_codes_are_kebab_case() -> None:
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c) for c in CATALOGUE)
+
+
+def test_readme_code_table_matches_the_catalogue() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = readme.split(TABLE_START, 1)[1].split(TABLE_END, 1)[0].strip()
+    assert block == code_table(), "regenerate with: python -m titletemplate.doc"
+
+
+def test_no_chinese_outside_messages() -> None:
+    offenders = [
+        p.name
+        for p in (ROOT / "titletemplate").glob("*.py")
+        if p.name not in CJK_ALLOWED and CJK.search(p.read_text("utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_cli_imports_no_io_libraries() -> None:
+    tree = ast.parse((ROOT / "titletemplate" / "cli.py").read_text("utf-8"))
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+    }
+    assert imported.isdisjoint({"xlsxwriter", "openpyxl", "sqlite3", "python_calamine"})
+
+
+def test_render_fills_placeholders() -> None:
+    text = messages.render("id-number-checksum", {"row": 9, "column": "D", "value": "370102********1817"})
+    assert text == "第 9 行 证件号码(D 列)“370102********1817”校验位错误,请核对号码。"
