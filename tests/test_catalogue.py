@@ -45,11 +45,15 @@ def test_cli_imports_no_io_libraries() -> None:
         alias.name.split(".")[0]
         for node in ast.walk(tree)
         if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")])
+        for alias in (
+            node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
+        )
     }
     assert imported.isdisjoint({"xlsxwriter", "openpyxl", "sqlite3", "python_calamine"})
 
 
 def test_render_fills_placeholders() -> None:
-    text = messages.render("id-number-checksum", {"row": 9, "column": "D", "value": "370102********1817"})
+    text = messages.render(
+        "id-number-checksum", {"row": 9, "column": "D", "value": "370102********1817"}
+    )
     assert text == "第 9 行 证件号码(D 列)“370102********1817”校验位错误,请核对号码。"

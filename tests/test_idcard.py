@@ -29,7 +29,9 @@ def test_notice_example_id_has_wrong_check_char() -> None:
     assert idcard.has_valid_check_char("370102197308291814")
 
 
-@pytest.mark.parametrize("bad", ["", "1234", "3701021973082918a", "３７０１０２１９７３０８２９１８１"])
+@pytest.mark.parametrize(
+    "bad", ["", "1234", "3701021973082918a", "３７０１０２１９７３０８２９１８１"]
+)
 def test_check_char_rejects_non_digits(bad: str) -> None:
     with pytest.raises(ValueError):
         idcard.check_char(bad)
@@ -58,7 +60,9 @@ def test_exactly_one_check_char_is_valid(first17: str, last: str) -> None:
     assert idcard.has_valid_check_char(first17 + last) == (last == idcard.check_char(first17))
 
 
-@given(st.text(alphabet="0123456789", min_size=17, max_size=17), st.integers(0, 16), st.integers(1, 9))
+@given(
+    st.text(alphabet="0123456789", min_size=17, max_size=17), st.integers(0, 16), st.integers(1, 9)
+)
 def test_any_single_digit_change_breaks_the_check(first17: str, pos: int, delta: int) -> None:
     number = idcard.complete(first17)
     changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]

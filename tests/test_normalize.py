@@ -70,8 +70,20 @@ def test_id_number_cells(raw: object, expected: str, codes: list[str]) -> None:
         ("19-1-1", "19-1-1", []),
     ],
     ids=[
-        "yyyymmdd", "int", "iso", "dots", "slashes", "chinese", "with-time", "impossible",
-        "datetime", "date", "serial", "serial-float", "year-month", "two-digit-year",
+        "yyyymmdd",
+        "int",
+        "iso",
+        "dots",
+        "slashes",
+        "chinese",
+        "with-time",
+        "impossible",
+        "datetime",
+        "date",
+        "serial",
+        "serial-float",
+        "year-month",
+        "two-digit-year",
     ],
 )
 def test_issue_date_cells(raw: object, expected: str, codes: list[str]) -> None:
@@ -87,7 +99,12 @@ def test_serial_in_1904_system() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("阿卜杜•热合曼", "阿卜杜·热合曼"), ("迪丽・热巴", "迪丽·热巴"), ("张 三", "张三"), ("John  Smith", "John Smith")],
+    [
+        ("阿卜杜•热合曼", "阿卜杜·热合曼"),
+        ("迪丽・热巴", "迪丽·热巴"),
+        ("张 三", "张三"),
+        ("John  Smith", "John Smith"),
+    ],
     ids=["bullet", "katakana-dot", "inner-space", "latin"],
 )
 def test_names(raw: str, expected: str) -> None:
@@ -95,7 +112,10 @@ def test_names(raw: str, expected: str) -> None:
 
 
 def test_error_and_formula_cells_become_findings() -> None:
-    assert normalize_cell("gender", ErrorValue("#N/A")) == ("", [_f("cell-error-value", "gender", "#N/A")])
+    assert normalize_cell("gender", ErrorValue("#N/A")) == (
+        "",
+        [_f("cell-error-value", "gender", "#N/A")],
+    )
     text, findings = normalize_cell("name", FormulaValue("=A2"))
     assert (text, [f.code for f in findings]) == ("", ["cell-formula"])
 
@@ -114,7 +134,14 @@ def test_row_pads_missing_cells_and_blank_detection() -> None:
 
 @pytest.mark.parametrize(
     ("value", "lossy"),
-    [(370102197308291814, True), (3.7e17, True), (123456789012345, False), (1.5, True), ("1", False), (True, False)],
+    [
+        (370102197308291814, True),
+        (3.7e17, True),
+        (123456789012345, False),
+        (1.5, True),
+        ("1", False),
+        (True, False),
+    ],
 )
 def test_lossy_numbers(value: object, lossy: bool) -> None:
     assert is_lossy_number(value) is lossy
@@ -123,7 +150,12 @@ def test_lossy_numbers(value: object, lossy: bool) -> None:
 @given(st.dates(min_value=dt.date(1900, 3, 1), max_value=dt.date(9999, 12, 31)))
 def test_every_date_form_gives_the_same_yyyymmdd(day: dt.date) -> None:
     expected = day.strftime("%Y%m%d")
-    forms = [day, f"{day:%Y-%m-%d}", f"{day.year}.{day.month}.{day.day}", f"{day.year}年{day.month}月{day.day}日"]
+    forms = [
+        day,
+        f"{day:%Y-%m-%d}",
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+    ]
     assert {normalize_cell("issue_date", f)[0] for f in forms} == {expected}
 
 

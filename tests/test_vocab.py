@@ -46,14 +46,17 @@ def _copy_vocab(tmp_path: Path) -> Path:
 
 
 def _line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text("utf-8").splitlines(), 1) if needle in line)
+    return next(
+        i for i, line in enumerate(path.read_text("utf-8").splitlines(), 1) if needle in line
+    )
 
 
 def test_fingerprint_ignores_formatting_and_key_order(tmp_path: Path, vocab: Vocab) -> None:
     target = _copy_vocab(tmp_path)
     series = target / "series.yaml"
     text = series.read_text("utf-8").replace(
-        '  - {code: "012", name: 技工学校教师}', '  - name: 技工学校教师   # 已确认\n    code: "012"'
+        '  - {code: "012", name: 技工学校教师}',
+        '  - name: 技工学校教师   # 已确认\n    code: "012"',
     )
     series.write_text("# 重新排版\n" + text, "utf-8")
     assert load_vocab(target).fingerprint == vocab.fingerprint
@@ -75,7 +78,7 @@ def _break(target: Path) -> tuple[int, int]:
         '  - {code: "901", name: 高等学校教师', '  - {code: "012", name: 高等学校教师'
     )
     series.write_text(text, "utf-8")
-    return _line_of(titles, "不存在的系列"), _line_of(series, "012\", name: 高等学校教师")
+    return _line_of(titles, "不存在的系列"), _line_of(series, '012", name: 高等学校教师')
 
 
 def test_broken_vocab_reports_every_problem_with_lines(tmp_path: Path) -> None:
@@ -114,7 +117,14 @@ def test_vocab_check_cli_exit_codes(tmp_path: Path) -> None:
         ("routing.yaml", "series: 新闻", "series: 新闻学", "vocab-unknown-series"),
         ("id_types.yaml", "check: pattern", "check: regex", "vocab-bad-value"),
     ],
-    ids=["window-reversed", "not-a-date", "pipe-in-label", "short-code", "routing-series", "check-kind"],
+    ids=[
+        "window-reversed",
+        "not-a-date",
+        "pipe-in-label",
+        "short-code",
+        "routing-series",
+        "check-kind",
+    ],
 )
 def test_single_problems(tmp_path: Path, file: str, old: str, new: str, code: str) -> None:
     target = _copy_vocab(tmp_path)
@@ -130,4 +140,7 @@ def test_missing_file(tmp_path: Path) -> None:
     target = _copy_vocab(tmp_path)
     (target / "orgs.yaml").unlink()
     _, problems = check_vocab_dir(target)
-    assert [(p.file, p.code) for p in problems] == [("orgs.yaml", "vocab-file-missing"), ("orgs.yaml", "vocab-field-missing")]
+    assert [(p.file, p.code) for p in problems] == [
+        ("orgs.yaml", "vocab-file-missing"),
+        ("orgs.yaml", "vocab-field-missing"),
+    ]

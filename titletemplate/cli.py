@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__, messages
-from .errors import KeyFileError, TitleTemplateError, VocabError
+from .errors import TitleTemplateError, VocabError
 from .privacy import MaskingFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,16 +77,25 @@ def _guarded(log_dir_option: str) -> Callable[[F], F]:
 
 
 vocab_option = click.option(
-    "--vocab", "vocab_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--vocab",
+    "vocab_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Vocabulary folder (default: the project's vocab/).",
 )
 key_option = click.option(
-    "--key-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    envvar="TITLETEMPLATE_KEY_FILE", help="Bureau private key (PEM). Default: the demo key.",
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="TITLETEMPLATE_KEY_FILE",
+    help="Bureau private key (PEM). Default: the demo key.",
 )
 public_key_option = click.option(
-    "--public-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
-    envvar="TITLETEMPLATE_PUBLIC_KEY", help="Bureau public key (PEM). Default: the demo key.",
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="TITLETEMPLATE_PUBLIC_KEY",
+    help="Bureau public key (PEM). Default: the demo key.",
 )
 
 
@@ -145,22 +154,36 @@ def _issue_time(value: str | None) -> str:
 @main.command()
 @click.option("--unit", "unit_name", help="Build one template for this unit.")
 @click.option("--unit-code", default="", help="Unified social credit code of --unit.")
-@click.option("--units", "units_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Build one template per unit of this units.yaml.")
+@click.option(
+    "--units",
+    "units_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Build one template per unit of this units.yaml.",
+)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"))
 @click.option("--rows", type=click.IntRange(1, 100_000), default=None)
-@click.option("--issued-at", default=None, help="ISO time written into the template (default: now).")
+@click.option(
+    "--issued-at", default=None, help="ISO time written into the template (default: now)."
+)
 @click.option("--jobs", type=click.IntRange(1, 64), default=2)
 @vocab_option
 @key_option
 @_guarded("out")
-def build(unit_name: str | None, unit_code: str, units_file: Path | None, out: Path,
-          rows: int | None, issued_at: str | None, jobs: int, vocab_dir: Path | None,
-          key_file: Path | None) -> int:
+def build(
+    unit_name: str | None,
+    unit_code: str,
+    units_file: Path | None,
+    out: Path,
+    rows: int | None,
+    issued_at: str | None,
+    jobs: int,
+    vocab_dir: Path | None,
+    key_file: Path | None,
+) -> int:
     """Build the locked, signed Attachment-1 template for one unit or for every unit."""
     from .keys import load_private_key
     from .template import build_template, build_templates, write_template
-    from .vocab import Unit, load_vocab, load_units
+    from .vocab import Unit, load_units, load_vocab
 
     if bool(unit_name) == bool(units_file):
         raise click.UsageError("--unit or --units (one of them)")
@@ -188,8 +211,9 @@ def build(unit_name: str | None, unit_code: str, units_file: Path | None, out: P
             bar.update(n - done[0])
             done[0] = n
 
-        entries = build_templates(vocabulary, units, key, out, issued_at=when, rows=rows,
-                                  jobs=jobs, progress=progress)
+        entries = build_templates(
+            vocabulary, units, key, out, issued_at=when, rows=rows, jobs=jobs, progress=progress
+        )
     click.echo(messages.CLI_BUILT_MANY.format(n=len(entries), manifest=out / "manifest.csv"))
     return Exit.OK
 

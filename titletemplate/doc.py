@@ -14,7 +14,9 @@ def code_table() -> str:
     lines = ["| code | scope | severity | message |", "|---|---|---|---|"]
     for code, d in CATALOGUE.items():
         text = MESSAGES[code].replace("|", "\\|")
-        lines.append(f"| `{code}` | {d.scope} | {d.severity} ({SEVERITY_NAMES[d.severity]}) | {text} |")
+        lines.append(
+            f"| `{code}` | {d.scope} | {d.severity} ({SEVERITY_NAMES[d.severity]}) | {text} |"
+        )
     return "\n".join(lines)
 
 

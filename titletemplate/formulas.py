@@ -17,8 +17,33 @@ from .errors import TemplateError
 MAX_DV_FORMULA = 255  # Excel's formula1 limit, counted without the leading "="
 # Functions known to exist in Excel 2007 and every WPS version (NOTES-excel R17).
 ALLOWED_FUNCTIONS = frozenset(
-    "IF AND OR NOT LEN MID LEFT RIGHT FIND EXACT ISNUMBER ISTEXT ISERROR ISNA COUNTIF "
-    "COUNTA SUMPRODUCT MOD MATCH INDEX OFFSET ROW DATE MONTH ABS".split()
+    [
+        "IF",
+        "AND",
+        "OR",
+        "NOT",
+        "LEN",
+        "MID",
+        "LEFT",
+        "RIGHT",
+        "FIND",
+        "EXACT",
+        "ISNUMBER",
+        "ISTEXT",
+        "ISERROR",
+        "ISNA",
+        "COUNTIF",
+        "COUNTA",
+        "SUMPRODUCT",
+        "MOD",
+        "MATCH",
+        "INDEX",
+        "OFFSET",
+        "ROW",
+        "DATE",
+        "MONTH",
+        "ABS",
+    ]
 )
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 _STRING = re.compile(r'"[^"]*"')
@@ -144,7 +169,7 @@ def id_number_checksum(ctx: FormulaContext) -> str:
     # EXACT keeps "X" case-sensitive; weights come from a range (no array constant).
     d = ctx.cell("id_number")
     return (
-        f"IF({_id_shape_ok(ctx, d)},EXACT(MID(\"10X98765432\","
+        f'IF({_id_shape_ok(ctx, d)},EXACT(MID("10X98765432",'
         f"MOD(SUMPRODUCT(MID({d},{N_POS},1)*{N_WEIGHT}),11)+1,1),RIGHT({d})),TRUE)"
     )
 
@@ -186,8 +211,7 @@ def title_dropdown(ctx: FormulaContext) -> str:
     """List source for the cascading title dropdown (canonical names of series+level)."""
     k = _title_key(ctx)
     return (
-        f"OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,"
-        f"COUNTIF({N_TITLE_KEY_CANONICAL},{k}),1)"
+        f"OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,COUNTIF({N_TITLE_KEY_CANONICAL},{k}),1)"
     )
 
 

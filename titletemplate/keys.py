@@ -44,7 +44,9 @@ def generate_keypair(out_dir: str | Path) -> tuple[Path, Path]:
 
 
 def public_pem(key: Ed25519PublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def _resolve(path: str | Path | None, env: str, demo_name: str) -> tuple[Path, bool]:

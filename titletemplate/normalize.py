@@ -104,7 +104,11 @@ def is_lossy_number(value: object) -> bool:
     """A numeric cell that cannot hold the digits of an identifier exactly (16+ digits)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    return not math.isfinite(value) or not float(value).is_integer() or _digits(value) > MAX_EXACT_DIGITS
+    return (
+        not math.isfinite(value)
+        or not float(value).is_integer()
+        or _digits(value) > MAX_EXACT_DIGITS
+    )
 
 
 def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from . import formulas as fx
 from . import idcard, messages
-from .columns import BY_KEY
 from .errors import CATALOGUE, Severity
 from .normalize import is_lossy_number
 from .vocab import GB11643, PATTERN, Vocab, text_key, title_group_key
@@ -183,8 +182,12 @@ def _title_alias(row: RowData, vocab: Vocab) -> str | None:
     return found[0].name
 
 
-def _date_format(value: str, vocab: Vocab) -> bool:
+def _is_yyyymmdd(value: str) -> bool:
     return len(value) == 8 and value.isascii() and value.isdigit()
+
+
+def _date_format(value: str, vocab: Vocab) -> bool:
+    return _is_yyyymmdd(value)
 
 
 def parse_yyyymmdd(value: str) -> dt.date | None:
@@ -203,7 +206,7 @@ def _date_real(value: str, vocab: Vocab) -> bool:
 
 def _date_window(row: RowData, vocab: Vocab) -> str | None:
     value = row.values["issue_date"]
-    if not _date_format(value, vocab):
+    if not _is_yyyymmdd(value):
         return None
     c = vocab.campaign
     ok = c.issue_date_from.strftime("%Y%m%d") <= value <= c.issue_date_to.strftime("%Y%m%d")
@@ -227,62 +230,134 @@ def _date_adult(row: RowData, vocab: Vocab) -> str | None:
 
 RULES: tuple[Rule, ...] = (
     Rule("region-missing", ("region_code",), _missing("region_code"), fx.present("region_code")),
-    Rule("region-unknown", ("region_code",), _fails("region_code", lambda v, vb: vb.find_region(v) is not None),
-         fx.in_list("region_code", fx.N_REGION_ALL)),
-    Rule("region-legacy", ("region_code",),
-         _fails("region_code", lambda v, vb: not getattr(vb.find_region(v), "legacy", False)),
-         fx.region_current),
+    Rule(
+        "region-unknown",
+        ("region_code",),
+        _fails("region_code", lambda v, vb: vb.find_region(v) is not None),
+        fx.in_list("region_code", fx.N_REGION_ALL),
+    ),
+    Rule(
+        "region-legacy",
+        ("region_code",),
+        _fails("region_code", lambda v, vb: not getattr(vb.find_region(v), "legacy", False)),
+        fx.region_current,
+    ),
     Rule("cert-no-precision-lost", ("cert_no",), _lossy("cert_no"), fx.id_number_is_text),
-    Rule("cert-no-whitespace", ("cert_no",), _fails("cert_no", lambda v, vb: " " not in v),
-         fx.cert_no_no_space, dv=True),
+    Rule(
+        "cert-no-whitespace",
+        ("cert_no",),
+        _fails("cert_no", lambda v, vb: " " not in v),
+        fx.cert_no_no_space,
+        dv=True,
+    ),
     Rule("id-type-missing", ("id_type",), _missing("id_type"), fx.present("id_type")),
-    Rule("id-type-unknown", ("id_type",), _fails("id_type", lambda v, vb: vb.find_id_type(v) is not None),
-         fx.in_list("id_type", fx.N_ID_TYPE)),
+    Rule(
+        "id-type-unknown",
+        ("id_type",),
+        _fails("id_type", lambda v, vb: vb.find_id_type(v) is not None),
+        fx.in_list("id_type", fx.N_ID_TYPE),
+    ),
     Rule("id-number-missing", ("id_number",), _missing("id_number"), fx.present("id_number")),
-    Rule("id-number-precision-lost", ("id_number",), _lossy("id_number"), fx.id_number_is_text, dv=True),
+    Rule(
+        "id-number-precision-lost",
+        ("id_number",),
+        _lossy("id_number"),
+        fx.id_number_is_text,
+        dv=True,
+    ),
     Rule("id-number-numeric", ("id_number",), _numeric_id),
     Rule("id-number-15-digit", ("id_number", "id_type"), _id_15, fx.id_number_not_15),
     Rule("id-number-length", ("id_number", "id_type"), _id_length, fx.id_number_length),
     Rule("id-number-chars", ("id_number", "id_type"), _id_chars, fx.id_number_chars),
     Rule("id-number-birth-date", ("id_number", "id_type"), _id_birth, fx.id_number_birth_date),
-    Rule("id-number-checksum", ("id_number", "id_type"), _id_checksum, fx.id_number_checksum, dv=True),
+    Rule(
+        "id-number-checksum", ("id_number", "id_type"), _id_checksum, fx.id_number_checksum, dv=True
+    ),
     Rule("id-number-prefix", ("id_number", "id_type"), _id_prefix, fx.id_number_prefix),
     Rule("id-number-pattern", ("id_number", "id_type"), _id_pattern),
     Rule("id-number-region-unknown", ("id_number", "id_type"), _id_region),
     Rule("name-missing", ("name",), _missing("name"), fx.present("name")),
-    Rule("name-invalid", ("name",), _fails("name", lambda v, vb: not any(c in "0123456789" for c in v)),
-         fx.name_no_digit, dv=True),
+    Rule(
+        "name-invalid",
+        ("name",),
+        _fails("name", lambda v, vb: not any(c in "0123456789" for c in v)),
+        fx.name_no_digit,
+        dv=True,
+    ),
     Rule("gender-missing", ("gender",), _missing("gender"), fx.present("gender")),
-    Rule("gender-unknown", ("gender",), _fails("gender", lambda v, vb: v in messages.GENDERS),
-         fx.in_list("gender", fx.N_GENDER)),
-    Rule("gender-id-mismatch", ("gender", "id_number", "id_type"), _gender_matches,
-         fx.gender_matches_id),
+    Rule(
+        "gender-unknown",
+        ("gender",),
+        _fails("gender", lambda v, vb: v in messages.GENDERS),
+        fx.in_list("gender", fx.N_GENDER),
+    ),
+    Rule(
+        "gender-id-mismatch",
+        ("gender", "id_number", "id_type"),
+        _gender_matches,
+        fx.gender_matches_id,
+    ),
     Rule("series-missing", ("series",), _missing("series"), fx.present("series")),
-    Rule("series-unknown", ("series",), _fails("series", lambda v, vb: vb.find_series(v) is not None),
-         fx.in_list("series", fx.N_SERIES)),
+    Rule(
+        "series-unknown",
+        ("series",),
+        _fails("series", lambda v, vb: vb.find_series(v) is not None),
+        fx.in_list("series", fx.N_SERIES),
+    ),
     Rule("level-missing", ("level",), _missing("level"), fx.present("level")),
-    Rule("level-unknown", ("level",), _fails("level", lambda v, vb: vb.find_level(v) is not None),
-         fx.in_list("level", fx.N_LEVEL)),
+    Rule(
+        "level-unknown",
+        ("level",),
+        _fails("level", lambda v, vb: vb.find_level(v) is not None),
+        fx.in_list("level", fx.N_LEVEL),
+    ),
     Rule("title-missing", ("title_name",), _missing("title_name"), fx.present("title_name")),
-    Rule("title-unknown", ("title_name",), _fails("title_name", lambda v, vb: bool(vb.find_titles(v))),
-         fx.in_list("title_name", fx.N_TITLE)),
-    Rule("title-not-in-series", ("title_name", "series", "level"), _title_in_series,
-         fx.title_in_series),
+    Rule(
+        "title-unknown",
+        ("title_name",),
+        _fails("title_name", lambda v, vb: bool(vb.find_titles(v))),
+        fx.in_list("title_name", fx.N_TITLE),
+    ),
+    Rule(
+        "title-not-in-series",
+        ("title_name", "series", "level"),
+        _title_in_series,
+        fx.title_in_series,
+    ),
     Rule("title-alias", ("title_name",), _title_alias),
     Rule("issue-date-missing", ("issue_date",), _missing("issue_date"), fx.present("issue_date")),
-    Rule("issue-date-format", ("issue_date",), _fails("issue_date", _date_format),
-         fx.issue_date_format, dv=True),
-    Rule("issue-date-invalid", ("issue_date",), _fails("issue_date", _date_real),
-         fx.issue_date_real, dv=True),
+    Rule(
+        "issue-date-format",
+        ("issue_date",),
+        _fails("issue_date", _date_format),
+        fx.issue_date_format,
+        dv=True,
+    ),
+    Rule(
+        "issue-date-invalid",
+        ("issue_date",),
+        _fails("issue_date", _date_real),
+        fx.issue_date_real,
+        dv=True,
+    ),
     Rule("issue-date-out-of-window", ("issue_date",), _date_window, fx.issue_date_window),
     Rule("issue-date-before-adult", ("issue_date", "id_number", "id_type"), _date_adult),
     Rule("issuer-missing", ("issuer",), _missing("issuer"), fx.present("issuer")),
-    Rule("issuer-unknown", ("issuer",), _fails("issuer", lambda v, vb: vb.find_org(v) is not None),
-         fx.in_list("issuer", fx.N_ORG)),
-    Rule("review-body-missing", ("review_body",), _missing("review_body"), fx.present("review_body")),
-    Rule("review-body-unknown", ("review_body",),
-         _fails("review_body", lambda v, vb: vb.find_org(v) is not None),
-         fx.in_list("review_body", fx.N_ORG)),
+    Rule(
+        "issuer-unknown",
+        ("issuer",),
+        _fails("issuer", lambda v, vb: vb.find_org(v) is not None),
+        fx.in_list("issuer", fx.N_ORG),
+    ),
+    Rule(
+        "review-body-missing", ("review_body",), _missing("review_body"), fx.present("review_body")
+    ),
+    Rule(
+        "review-body-unknown",
+        ("review_body",),
+        _fails("review_body", lambda v, vb: vb.find_org(v) is not None),
+        fx.in_list("review_body", fx.N_ORG),
+    ),
 )
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 
@@ -304,5 +379,3 @@ def evaluate(row: RowData, vocab: Vocab, rules: Sequence[Rule] = RULES) -> list[
         if rule.severity is Severity.ERROR:
             failed.add(rule.target)
     return found
-
-

@@ -12,8 +12,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from . import messages
 from .errors import VocabError
 
@@ -158,10 +156,7 @@ class Vocab:
         # Regions match by their display text only (the dropdown's), as the sheet does.
         put(self, "region_lookup", _index((r.display, r) for r in self.regions))
         put(self, "id_type_lookup", _index((t.name, t) for t in self.id_types))
-        put(
-            self,
-            "series_lookup",
-_index((s.display, s) for s in self.series))
+        put(self, "series_lookup", _index((s.display, s) for s in self.series))
         put(self, "level_lookup", _index((lv, lv) for lv in self.levels))
         titles: dict[str, list[Title]] = {}
         for t in self.titles:
@@ -221,7 +216,7 @@ def _index(*pairs: Iterable[tuple[str, Any]]) -> Mapping[str, Any]:
 
 def _fingerprint(vocab: Vocab) -> str:
     """SHA-256 of the canonical JSON of the semantic content (independent of YAML layout)."""
-    data = {
+    data: dict[str, Any] = {
         name: [asdict(x) for x in getattr(vocab, name)]
         for name in ("regions", "id_types", "series", "titles", "units", "routing", "orgs")
     }

@@ -106,10 +106,12 @@ def _read_docs(directory: Path, out: _Collector) -> dict[str, Any]:
             out.add(name, 0, "vocab-file-missing")
             continue
         try:
-            docs[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            docs[name] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            out.add(name, (mark.line + 1) if mark else 0, "vocab-yaml-syntax", str(exc).split("\n")[0])
+            out.add(
+                name, (mark.line + 1) if mark else 0, "vocab-yaml-syntax", str(exc).split("\n")[0]
+            )
         except UnicodeDecodeError as exc:
             out.add(name, 0, "vocab-yaml-syntax", f"not UTF-8 ({exc.reason})")
     return docs
@@ -200,8 +202,11 @@ def _titles(doc: Any, out: _Collector, series: set[str], levels: set[str]) -> tu
             if _BAD_CHARS.search(a):
                 out.add(f, line, "vocab-bad-character", a)
         rows.append((line, Title(s, lv, name, aliases, bool(item.get("legacy", False)))))
-    keyed = [(ln, f"{t.series}{KEY_SEPARATOR}{t.level}{KEY_SEPARATOR}{n}") for ln, t in rows
-             for n in (t.name, *t.aliases)]
+    keyed = [
+        (ln, f"{t.series}{KEY_SEPARATOR}{t.level}{KEY_SEPARATOR}{n}")
+        for ln, t in rows
+        for n in (t.name, *t.aliases)
+    ]
     out.unique(f, keyed, "vocab-duplicate-name")
     closed: set[tuple[str, str]] = set()
     previous: tuple[str, str] | None = None
@@ -218,8 +223,11 @@ def _titles(doc: Any, out: _Collector, series: set[str], levels: set[str]) -> tu
 def _date(out: _Collector, f: str, line: int, value: Any, key: str) -> dt.date | None:
     text = str(value or "")
     try:
-        return dt.datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 else (
-            value if isinstance(value, dt.date) else dt.date.fromisoformat(text))
+        return (
+            dt.datetime.strptime(text, "%Y%m%d").date()
+            if len(text) == 8
+            else (value if isinstance(value, dt.date) else dt.date.fromisoformat(text))
+        )
     except ValueError:
         out.add(f, line, "vocab-date-window", f"{key} {text}")
         return None
@@ -239,8 +247,12 @@ def _campaign(doc: Any, out: _Collector) -> Campaign:
         out.add(f, line, "vocab-bad-value", f"rows {rows}")
         rows = 2000
     return Campaign(
-        texts["bureau"], texts["name"], texts["code"],
-        start or dt.date(2010, 1, 1), end or dt.date(2010, 1, 1), rows,
+        texts["bureau"],
+        texts["name"],
+        texts["code"],
+        start or dt.date(2010, 1, 1),
+        end or dt.date(2010, 1, 1),
+        rows,
         str(doc.get("contact") or ""),
     )
 
@@ -249,8 +261,12 @@ def _units(doc: Any, out: _Collector) -> tuple[Unit, ...]:
     f = "units.yaml"
     rows = []
     for line, item in out.items(f, doc, "units"):
-        fields = {k: str(item.get(k) or "") for k in ("kind", "code", "supervisor", "short", "region")}
-        rows.append((line, Unit(out.text(f, line, item, "name"), **{k: v for k, v in fields.items() if v})))
+        fields = {
+            k: str(item.get(k) or "") for k in ("kind", "code", "supervisor", "short", "region")
+        }
+        rows.append(
+            (line, Unit(out.text(f, line, item, "name"), **{k: v for k, v in fields.items() if v}))
+        )
     out.unique(f, [(ln, u.name) for ln, u in rows], "vocab-duplicate-name")
     names = {u.name for _, u in rows}
     for line, u in rows:
@@ -259,7 +275,9 @@ def _units(doc: Any, out: _Collector) -> tuple[Unit, ...]:
     return tuple(u for _, u in rows)
 
 
-def _routing(doc: Any, out: _Collector, units: set[str], series: set[str], levels: set[str]) -> tuple[Route, ...]:
+def _routing(
+    doc: Any, out: _Collector, units: set[str], series: set[str], levels: set[str]
+) -> tuple[Route, ...]:
     f = "routing.yaml"
     routes = []
     for line, item in out.items(f, doc, "routing"):
@@ -276,7 +294,9 @@ def _routing(doc: Any, out: _Collector, units: set[str], series: set[str], level
             for lv in lvs:
                 if lv not in levels:
                     out.add(f, sline, "vocab-unknown-level", lv)
-            scopes.append(RouteScope(s, lvs, str(sc.get("note") or "") if isinstance(sc, dict) else ""))
+            scopes.append(
+                RouteScope(s, lvs, str(sc.get("note") or "") if isinstance(sc, dict) else "")
+            )
         routes.append(Route(office, tuple(scopes), str(item.get("note") or "")))
     return tuple(routes)
 
@@ -318,7 +338,7 @@ def check_units_file(path: Path) -> tuple[tuple[Unit, ...], list[VocabProblem]]:
     """Parse and check one units file on its own."""
     out = _Collector()
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         out.add(path.name, 0, "vocab-yaml-syntax", type(exc).__name__)
         return (), out.problems
