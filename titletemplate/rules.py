@@ -192,7 +192,7 @@ def _date_format(value: str, vocab: Vocab) -> bool:
 
 def parse_yyyymmdd(value: str) -> dt.date | None:
     """A YYYYMMDD text as a date (years from 1900, as the sheet's DATE accepts), else None."""
-    if not _date_format(value, None) or int(value[:4]) < 1900:
+    if not _is_yyyymmdd(value) or int(value[:4]) < 1900:
         return None
     try:
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
