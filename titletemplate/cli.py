@@ -231,3 +231,119 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     _warn_demo(demo)
     click.echo(messages.CLI_PASSWORD.format(file=file.name, password=template_password(file, key)))
     return Exit.OK
+
+
+def _progress_bar(total_hint: int = 0) -> Any:
+    return click.progressbar(length=max(total_hint, 1), file=sys.stderr, show_pos=True)
+
+
+def _print_summary(result: Any) -> None:
+    click.echo(messages.CLI_TABLE_HEADER)
+    for f in result.files:
+        status = messages.CLI_ACCEPTED if f["status"] == "accepted" else messages.CLI_REJECTED
+        cells = [f.get("unit") or "-", Path(f["path"]).name, status]
+        cells += [
+            str(f.get(k, 0))
+            for k in ("rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows")
+        ]
+        if f["status"] != "accepted":
+            cells.append(f"[{f.get('code')}]")
+        click.echo(" | ".join(cells))
+    click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
+    if result.missing_units:
+        click.echo(
+            messages.CLI_MISSING_UNITS.format(
+                n=len(result.missing_units), units="、".join(result.missing_units)
+            )
+        )
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite store (default: OUT/titletemplate.db).",
+)
+@click.option(
+    "--revoked",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV/xlsx of revoked titles (rows are rejected).",
+)
+@click.option(
+    "--ecert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV/xlsx of certificates already issued electronically (rows are excluded).",
+)
+@click.option("--split-by-office", is_flag=True, help="One consolidated sheet per review office.")
+@click.option(
+    "--mask-ids/--no-mask-ids", default=True, help="Mask ID numbers in reports (default on)."
+)
+@vocab_option
+@public_key_option
+@_guarded("out")
+def ingest(
+    paths: tuple[Path, ...],
+    out: Path,
+    db_path: Path | None,
+    revoked: Path | None,
+    ecert: Path | None,
+    split_by_office: bool,
+    mask_ids: bool,
+    vocab_dir: Path | None,
+    public_key: Path | None,
+) -> int:
+    """Read returned templates, re-check every row, deduplicate and write the reports."""
+    from .ingest import ingest as run_ingest
+    from .keys import load_public_key
+    from .vocab import load_vocab
+
+    vocabulary = load_vocab(vocab_dir)
+    key, demo = load_public_key(public_key)
+    _warn_demo(demo)
+    with _progress_bar() as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        result = run_ingest(
+            list(paths),
+            out,
+            vocab=vocabulary,
+            public_key=key,
+            db_path=db_path,
+            revoked=revoked,
+            ecert=ecert,
+            mask_ids=mask_ids,
+            split_by_office=split_by_office,
+            progress=progress,
+        )
+    _print_summary(result)
+    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    return Exit(result.exit_code)
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/demo"))
+@_guarded("out")
+def demo(out: Path) -> int:
+    """The whole loop on built-in defaults: build, fill, ingest, report."""
+    from .demo import run_demo
+
+    _warn_demo(True)
+    with _progress_bar() as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        result = run_demo(out, progress=progress)
+    _print_summary(result.ingest)
+    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    return Exit.OK
