@@ -174,3 +174,7 @@ class StoreError(TitleTemplateError):
 
 class KeyFileError(TitleTemplateError):
     pass
+
+
+class ExclusionListError(TitleTemplateError):
+    """A --revoked / --ecert list cannot be used; ingest does not start."""

@@ -153,6 +153,26 @@ def render(code: str, fields: Mapping[str, object]) -> str:
     values = _Blank({k: "" if v is None else str(v) for k, v in fields.items()})
     return string.Formatter().vformat(template, (), values)
 
+# --- Ingest outputs (report.py, corrections.py, exclusions.py, demo.py) -------------------
+SOURCE_LOCATION = "{unit} {file} 第 {row} 行"  # the {detail} of duplicate-* messages
+UNASSIGNED_SHEET = "未分配"  # consolidated rows that match no review office's scope
+NO_UNIT = "未识别单位"  # errors.xlsx sheet for files whose unit is unknown (rejected files)
+SUMMARY_SHEET = "汇总"
+SUMMARY_UNIT_HEADERS = ("单位", "文件数", "行数", "有效", "有误", "重复", "排除", "问题数")
+SUMMARY_CODE_HEADERS = ("代码", "级别", "数量")
+SUMMARY_TOTAL = "合计"
+ERRORS_HEADERS = ("单位", "文件", "工作表", "行号", "列", "列名", "内容", "代码", "级别", "说明")
+# Header names accepted in --revoked / --ecert lists (English keys are accepted as well).
+EXCLUSION_HEADERS: dict[str, tuple[str, ...]] = {
+    "id_number": ("证件号码", "身份证号码", "身份证号", "公民身份号码", "证件号"),
+    "cert_no": ("证书编号", "证书号", "证书号码"),
+    "title_name": ("职称名称", "职称", "资格名称"),
+}
+# Synthetic people for `titletemplate demo` (fixed seed; not real persons).
+DEMO_SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文"
+DEMO_GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥建华文辉力明永健世广志义兴良海山仁波宁贵福生龙元全国胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘"
+DEMO_CERT_PREFIX = "鲁"  # certificate numbers issued in Shandong start with it
+
 # --- Vocabulary checker messages (vocab check) -------------------------------------------
 VOCAB_MESSAGES: dict[str, str] = {
     "vocab-file-missing": "缺少字典文件",

@@ -1,0 +1,350 @@
+"""Ingest outputs: consolidated.xlsx/.csv (valid rows in the Attachment-1 layout), errors.xlsx
+(one row per issue, a summary and a sheet per unit) and report.json."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import warnings
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TypedDict, cast
+
+import xlsxwriter
+
+from . import messages
+from .columns import BY_KEY, BY_LETTER, COLUMNS
+from .errors import CATALOGUE, Issue, TemplateError
+from .files import atomic_open
+from .privacy import mask_id, mask_ids_in_text
+from .vocab import Vocab, text_key
+
+MAX_SHEET_NAME = 31  # Excel's limit
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+_CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
+_PINNED = dt.datetime(2021, 1, 1)  # workbook created date: same inputs, same bytes
+_KEYS = tuple(c.key for c in COLUMNS)
+_ID_COLUMN = BY_KEY["id_number"].letter
+
+
+class FileSummary(TypedDict):
+    """One input file as in report.json; rows == valid + invalid + duplicate + excluded."""
+
+    path: str
+    status: str  # accepted | rejected
+    code: str
+    unit: str
+    template_id: str
+    rows: int
+    valid_rows: int
+    invalid_rows: int
+    duplicate_rows: int
+    excluded_rows: int
+
+
+class Totals(TypedDict):
+    files: int
+    accepted_files: int
+    rejected_files: int
+    rows: int
+    valid_rows: int
+    invalid_rows: int
+    duplicate_rows: int
+    excluded_rows: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportIssue:
+    """An issue placed in a unit and file, with its Chinese message (IDs masked if asked)."""
+
+    unit: str
+    file_name: str
+    issue: Issue  # issue.file is the path; issue.value is masked if asked
+    message: str
+
+
+def mask_value(column: str, value: str) -> str:
+    """The masked form of a cell value: ID numbers by position, anything else by pattern."""
+    if not value:
+        return value
+    return mask_id(value) if column == _ID_COLUMN else mask_ids_in_text(value)
+
+
+def report_issue(
+    *,
+    unit: str,
+    path: str,
+    file_name: str,
+    code: str,
+    sheet: str = "",
+    row: int | None = None,
+    column: str = "",
+    value: str = "",
+    value_masked: str | None = None,
+    detail: str = "",
+    mask_ids: bool = True,
+) -> ReportIssue:
+    """Build the issue and render its message."""
+    shown = (
+        (mask_value(column, value) if value_masked is None else value_masked) if mask_ids else value
+    )
+    header = BY_LETTER[column].header if column in BY_LETTER else ""
+    fields = {"file": file_name, "sheet": sheet, "row": row, "column": column}
+    fields |= {"header": header, "value": shown, "detail": detail}
+    message = messages.render(code, fields)
+    if mask_ids:
+        message, detail = mask_ids_in_text(message), mask_ids_in_text(detail)
+    issue = Issue(code, path, sheet, row, column, shown, detail)
+    return ReportIssue(unit, file_name, issue, message)
+
+
+def totals(files: Sequence[FileSummary]) -> Totals:
+    accepted = sum(f["status"] == "accepted" for f in files)
+    return Totals(
+        files=len(files),
+        accepted_files=accepted,
+        rejected_files=len(files) - accepted,
+        rows=sum(f["rows"] for f in files),
+        valid_rows=sum(f["valid_rows"] for f in files),
+        invalid_rows=sum(f["invalid_rows"] for f in files),
+        duplicate_rows=sum(f["duplicate_rows"] for f in files),
+        excluded_rows=sum(f["excluded_rows"] for f in files),
+    )
+
+
+# --- report.json ----------------------------------------------------------------------
+
+
+def write_report_json(
+    path: Path,
+    files: Sequence[FileSummary],
+    issues: Sequence[ReportIssue],
+    total: Totals,
+    missing_units: Sequence[str],
+) -> Path:
+    data = {
+        "files": list(files),
+        "issues": [
+            {
+                "code": r.issue.code,
+                "severity": str(r.issue.severity),
+                "file": r.issue.file,
+                "sheet": r.issue.sheet,
+                "row": r.issue.row,
+                "column": r.issue.column,
+                "message": r.message,
+            }
+            for r in issues
+        ],
+        "totals": dict(total),
+        "missing_units": list(missing_units),
+    }
+    with atomic_open(path, "wb") as fh:
+        fh.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    return path
+
+
+# --- workbooks ------------------------------------------------------------------------
+
+
+def sheet_name(name: str, used: set[str]) -> str:
+    """A legal, unique sheet name: no []:*?/\\, at most 31 characters, not blank."""
+    base = _BAD_SHEET_CHARS.sub("_", name).strip("' ") or "_"
+    candidate, n = base[:MAX_SHEET_NAME], 1
+    while candidate.casefold() in used:
+        n += 1
+        suffix = f"~{n}"
+        candidate = base[: MAX_SHEET_NAME - len(suffix)] + suffix
+    used.add(candidate.casefold())
+    return candidate
+
+
+class _Book:
+    """An xlsxwriter workbook on a file handle, with soft failures turned into errors."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self.wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_numbers": False})
+        self.wb.set_properties({"created": _PINNED})
+        self.bold = self.wb.add_format({"bold": True})
+        self.text = self.wb.add_format({"num_format": "@"})
+        self.used: set[str] = set()
+
+    def sheet(self, name: str) -> Any:
+        return self.wb.add_worksheet(sheet_name(name, self.used))
+
+    @staticmethod
+    def row(ws: Any, r: int, cells: Iterable[object], fmt: Any = None) -> None:
+        for c, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            if isinstance(value, int):
+                rc = ws.write_number(r, c, value, fmt)
+            else:
+                rc = ws.write_string(r, c, str(value), fmt)
+            if rc:
+                raise TemplateError("xlsx-write-failed", f"{ws.name}!R{r + 1}C{c + 1}: {rc}")
+
+    def close(self) -> None:
+        self.wb.close()
+
+
+def _with_errors(write: Any) -> Any:
+    """Run an xlsxwriter job with its warnings (soft failures) raised as errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return write()
+
+
+def _office_map(vocab: Vocab) -> dict[tuple[str, str], str]:
+    """(series display key, level) -> review office, from routing.yaml (first route wins)."""
+    display = {s.name: s.display for s in vocab.series}
+    out: dict[tuple[str, str], str] = {}
+    for route in vocab.routing:
+        for scope in route.scope:
+            for level in scope.levels:
+                key = (text_key(display.get(scope.series, scope.series)), text_key(level))
+                out.setdefault(key, route.office)
+    return out
+
+
+def office_of(offices: Mapping[tuple[str, str], str], series: str, level: str) -> str:
+    """The review office for a row's series and level, or the unassigned sheet's name."""
+    return offices.get((text_key(series), text_key(level)), messages.UNASSIGNED_SHEET)
+
+
+def write_consolidated(
+    path_xlsx: Path,
+    path_csv: Path,
+    rows: Iterable[tuple[str, ...]],
+    vocab: Vocab,
+    *,
+    groups: Sequence[tuple[str, str, int]] = (),
+    split_by_office: bool = False,
+) -> tuple[Path, Path]:
+    """Both consolidated files in one pass over `rows` (12 canonical values each).
+
+    `groups` ((series, level, count) of the rows) decides the office sheets and their order.
+    """
+    headers = [c.header for c in COLUMNS]
+    offices = _office_map(vocab)
+    with (
+        atomic_open(path_xlsx, "wb") as xfh,
+        atomic_open(path_csv, "w", encoding="utf-8-sig", newline="") as cfh,
+    ):
+
+        def run() -> None:
+            book = _Book(xfh)
+            names: list[str] = [messages.DATA_SHEET_NAME]
+            if split_by_office:
+                wanted = {office_of(offices, s, lv) for s, lv, n in groups if n}
+                order = [r.office for r in vocab.routing] + [messages.UNASSIGNED_SHEET]
+                names = [o for o in dict.fromkeys(order) if o in wanted]
+            sheets = {n: book.sheet(n) for n in names}
+            next_row = dict.fromkeys(names, 2)
+            for ws in sheets.values():
+                _start_sheet(book, ws, headers)
+            writer = csv.writer(cast(IO[str], cfh))  # opened in text mode
+            writer.writerow(headers)
+            for values in rows:
+                writer.writerow([_csv_safe(v) for v in values])
+                name = names[0]
+                if split_by_office:
+                    name = office_of(offices, values[6], values[7])
+                    if name not in sheets:  # rows changed since `groups` was counted
+                        sheets[name] = book.sheet(name)
+                        next_row[name] = 2
+                        _start_sheet(book, sheets[name], headers)
+                book.row(sheets[name], next_row[name], values, book.text)
+                next_row[name] += 1
+            book.close()
+
+        _with_errors(run)
+    return path_xlsx, path_csv
+
+
+def _start_sheet(book: _Book, ws: Any, headers: Sequence[str]) -> None:
+    for i, c in enumerate(COLUMNS):
+        ws.set_column(i, i, c.width, book.text)
+    book.row(ws, 0, [messages.TITLE_LINE], book.bold)
+    book.row(ws, 1, headers, book.bold)
+    ws.freeze_panes(2, 0)
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(_CSV_TRIGGERS) else value
+
+
+def write_errors(path: Path, issues: Sequence[ReportIssue], files: Sequence[FileSummary]) -> Path:
+    """errors.xlsx: a summary sheet (per unit, per code), then one sheet per unit."""
+    by_unit: dict[str, list[ReportIssue]] = {}
+    for r in issues:
+        by_unit.setdefault(r.unit or messages.NO_UNIT, []).append(r)
+    with atomic_open(path, "wb") as fh:
+
+        def run() -> None:
+            book = _Book(fh)
+            _summary(book, issues, files)
+            for unit, items in by_unit.items():
+                ws = book.sheet(unit)
+                for i, width in enumerate((28, 28, 10, 6, 4, 12, 22, 24, 6, 80)):
+                    ws.set_column(i, i, width)
+                book.row(ws, 0, messages.ERRORS_HEADERS, book.bold)
+                ws.freeze_panes(1, 0)
+                for n, r in enumerate(items, start=1):
+                    book.row(ws, n, _issue_cells(r))
+            book.close()
+
+        _with_errors(run)
+    return path
+
+
+def _issue_cells(r: ReportIssue) -> list[object]:
+    i = r.issue
+    header = BY_LETTER[i.column].header if i.column in BY_LETTER else ""
+    severity = messages.SEVERITY_NAMES[str(i.severity)]
+    return [
+        r.unit,
+        r.file_name,
+        i.sheet,
+        i.row,
+        i.column,
+        header,
+        i.value,
+        i.code,
+        severity,
+        r.message,
+    ]
+
+
+def _summary(book: _Book, issues: Sequence[ReportIssue], files: Sequence[FileSummary]) -> None:
+    ws = book.sheet(messages.SUMMARY_SHEET)
+    ws.set_column(0, 0, 32)
+    ws.set_column(1, 7, 10)
+    book.row(ws, 0, messages.SUMMARY_UNIT_HEADERS, book.bold)
+    per_unit: dict[str, list[int]] = {}
+    for f in files:
+        counts = per_unit.setdefault(f["unit"] or messages.NO_UNIT, [0] * 7)
+        found = (1, f["rows"], f["valid_rows"], f["invalid_rows"], f["duplicate_rows"])
+        for k, n in enumerate((*found, f["excluded_rows"])):
+            counts[k] += n
+    issue_counts = Counter(r.unit or messages.NO_UNIT for r in issues)
+    r = 1
+    for unit, counts in per_unit.items():
+        counts[6] = issue_counts.pop(unit, 0)
+        book.row(ws, r, [unit, *counts])
+        r += 1
+    for unit, n in issue_counts.items():  # units known only from issues (earlier files)
+        book.row(ws, r, [unit, 0, 0, 0, 0, 0, 0, n])
+        r += 1
+    total = [sum(c[k] for c in per_unit.values()) for k in range(6)]
+    book.row(ws, r, [messages.SUMMARY_TOTAL, *total, len(issues)], book.bold)
+    r += 2
+    book.row(ws, r, messages.SUMMARY_CODE_HEADERS, book.bold)
+    for code, n in sorted(Counter(x.issue.code for x in issues).items()):
+        r += 1
+        severity = messages.SEVERITY_NAMES[str(CATALOGUE[code].severity)]
+        book.row(ws, r, [code, severity, n])

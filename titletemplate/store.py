@@ -1,0 +1,538 @@
+"""The bureau's SQLite store: submissions, rows with provenance, duplicate sources, issues and
+exclusion lists. ID numbers are stored raw: the database is the bureau's own record and is
+never sent out; every report masks them (privacy.py) unless asked not to."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from .columns import COLUMNS
+from .dedupe import Candidate, Resolution, Status
+from .errors import CATALOGUE, StoreError
+from .exclusions import ExclusionEntry, ExclusionKind
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000  # another ingest may hold the write lock for one file's transaction
+KEYS = tuple(c.key for c in COLUMNS)
+_VALUES = ", ".join(KEYS)
+
+_SCHEMA_1 = f"""
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    template_id TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    unit_code TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    vocab_fingerprint TEXT NOT NULL DEFAULT '',
+    sheet TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('current', 'superseded', 'rejected')),
+    code TEXT NOT NULL DEFAULT '',
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX submissions_template ON submissions(template_id, status);
+CREATE TABLE rows (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    excel_row INTEGER NOT NULL,
+    {", ".join(f"{k} TEXT NOT NULL" for k in KEYS)},
+    checked TEXT NOT NULL CHECK (checked IN ('valid', 'invalid')),
+    status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate', 'excluded')),
+    row_hash TEXT NOT NULL,
+    UNIQUE (submission_id, excel_row)
+);
+CREATE TABLE sources (
+    row_id INTEGER PRIMARY KEY REFERENCES rows(id),
+    kept_row_id INTEGER NOT NULL REFERENCES rows(id),
+    via TEXT NOT NULL
+);
+CREATE INDEX sources_kept ON sources(kept_row_id);
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    row_id INTEGER REFERENCES rows(id),
+    origin TEXT NOT NULL CHECK (origin IN ('file', 'row', 'derived')),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sheet TEXT NOT NULL DEFAULT '',
+    row INTEGER,
+    "column" TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL DEFAULT '',
+    value_masked TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX issues_submission ON issues(submission_id, origin);
+CREATE TABLE exclusions (
+    kind TEXT NOT NULL CHECK (kind IN ('revoked', 'ecert')),
+    id_number TEXT NOT NULL,
+    cert_no TEXT NOT NULL DEFAULT '',
+    title_name TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX exclusions_kind ON exclusions(kind);
+"""
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1,)  # MIGRATIONS[n] takes user_version n to n + 1
+
+
+@dataclass(frozen=True, slots=True)
+class NewSubmission:
+    path: str
+    file_name: str
+    sha256: str
+    received_at: str
+    template_id: str = ""
+    unit: str = ""
+    unit_code: str = ""
+    vocab_fingerprint: str = ""
+    sheet: str = ""
+    rejected_code: str = ""  # non-empty: the file was rejected with this code
+
+
+@dataclass(frozen=True, slots=True)
+class NewRow:
+    excel_row: int
+    values: tuple[str, ...]  # 12 canonical values
+    checked_ok: bool
+    row_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewIssue:
+    """An issue to store; `excel_row` links row issues to their row."""
+
+    code: str
+    sheet: str = ""
+    excel_row: int | None = None
+    column: str = ""  # letter
+    value: str = ""
+    value_masked: str = ""
+    detail: str = ""
+    row_id: int | None = None  # derived issues only
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSubmission:
+    id: int
+    path: str
+    file_name: str
+    sha256: str
+    template_id: str
+    unit: str
+    unit_code: str
+    sheet: str
+    status: str  # current | superseded | rejected
+    code: str
+    superseded_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredIssue:
+    submission_id: int
+    unit: str
+    path: str
+    file_name: str
+    code: str
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    value_masked: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowLocation:
+    submission_id: int
+    unit: str
+    file_name: str
+    excel_row: int
+    sheet: str
+
+
+_SUB_COLS = (
+    "id, path, file_name, sha256, template_id, unit, unit_code, sheet, status, code, superseded_by"
+)
+
+
+class Store:
+    """One SQLite file. Each public write method is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError("store-unusable", f"{self.path.name}: {exc}") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError("store-too-new", f"{self.path.name}: schema {version}")
+        for n in range(version, SCHEMA_VERSION):
+            with self._transaction() as db:
+                for statement in MIGRATIONS[n].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {n + 1}")
+
+    # --- submissions -------------------------------------------------------------------
+
+    def find(self, sha256: str) -> StoredSubmission | None:
+        row = self._db.execute(
+            f"SELECT {_SUB_COLS} FROM submissions WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return StoredSubmission(*row) if row else None
+
+    def submissions(self, ids: Iterable[int]) -> dict[int, StoredSubmission]:
+        wanted = sorted(set(ids))
+        out: dict[int, StoredSubmission] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.execute(
+                f"SELECT {_SUB_COLS} FROM submissions WHERE id IN ({marks})", chunk
+            ):
+                out[row[0]] = StoredSubmission(*row)
+        return out
+
+    def add(
+        self, sub: NewSubmission, rows: Sequence[NewRow], issues: Sequence[NewIssue]
+    ) -> tuple[int, tuple[StoredSubmission, ...]]:
+        """Store one file in one transaction; a current submission of the same template is
+        superseded (its rows leave the current set and stay in history).
+
+        Returns:
+            The new submission id and the submissions it superseded.
+        """
+        status = "rejected" if sub.rejected_code else "current"
+        with self._transaction() as db:
+            old = db.execute(
+                "SELECT id, status FROM submissions WHERE sha256 = ?", (sub.sha256,)
+            ).fetchone()
+            if old and old[1] != "rejected":
+                raise ValueError(f"submission {sub.sha256[:12]} is already stored")
+            if old:  # a file rejected before is judged again (reader or keys may have changed)
+                db.execute("DELETE FROM issues WHERE submission_id = ?", (old[0],))
+                db.execute("DELETE FROM submissions WHERE id = ?", (old[0],))
+            new_id = db.execute(
+                "INSERT INTO submissions (path, file_name, sha256, template_id, unit, unit_code,"
+                " received_at, vocab_fingerprint, sheet, status, code)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    sub.path,
+                    sub.file_name,
+                    sub.sha256,
+                    sub.template_id,
+                    sub.unit,
+                    sub.unit_code,
+                    sub.received_at,
+                    sub.vocab_fingerprint,
+                    sub.sheet,
+                    status,
+                    sub.rejected_code,
+                ),
+            ).lastrowid
+            assert new_id is not None
+            superseded = self._supersede(db, new_id, sub) if status == "current" else ()
+            db.executemany(
+                f"INSERT INTO rows (submission_id, excel_row, {_VALUES}, checked, status, row_hash)"
+                f" VALUES (?, ?, {', '.join('?' * len(KEYS))}, ?, ?, ?)",
+                [
+                    (
+                        new_id,
+                        r.excel_row,
+                        *r.values,
+                        "valid" if r.checked_ok else "invalid",
+                        "valid" if r.checked_ok else "invalid",
+                        r.row_hash,
+                    )
+                    for r in rows
+                ],
+            )
+            row_ids = dict(
+                db.execute(
+                    "SELECT excel_row, id FROM rows WHERE submission_id = ?", (new_id,)
+                ).fetchall()
+            )
+            self._insert_issues(
+                db,
+                [
+                    (new_id, row_ids.get(i.excel_row) if i.excel_row else None, _origin(i), i)
+                    for i in issues
+                ],
+            )
+        return new_id, superseded
+
+    def _supersede(
+        self, db: sqlite3.Connection, new_id: int, sub: NewSubmission
+    ) -> tuple[StoredSubmission, ...]:
+        if not sub.template_id:
+            return ()
+        older = [
+            StoredSubmission(*r)
+            for r in db.execute(
+                f"SELECT {_SUB_COLS} FROM submissions"
+                " WHERE template_id = ? AND status = 'current' AND id != ?",
+                (sub.template_id, new_id),
+            )
+        ]
+        for s in older:
+            db.execute(
+                "UPDATE submissions SET status = 'superseded', superseded_by = ? WHERE id = ?",
+                (new_id, s.id),
+            )
+            self._insert_issues(db, [(s.id, None, "file", NewIssue("submission-superseded"))])
+        return tuple(older)
+
+    @staticmethod
+    def _insert_issues(
+        db: sqlite3.Connection, items: Iterable[tuple[int, int | None, str, NewIssue]]
+    ) -> None:
+        db.executemany(
+            "INSERT INTO issues (submission_id, row_id, origin, code, severity, sheet, row,"
+            ' "column", value, value_masked, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [
+                (
+                    sid,
+                    row_id,
+                    origin,
+                    i.code,
+                    str(CATALOGUE[i.code].severity),
+                    i.sheet,
+                    i.excel_row,
+                    i.column,
+                    i.value,
+                    i.value_masked,
+                    i.detail,
+                )
+                for sid, row_id, origin, i in items
+            ],
+        )
+
+    # --- exclusion lists ---------------------------------------------------------------
+
+    def set_exclusions(
+        self, kind: ExclusionKind, entries: Sequence[ExclusionEntry], source: str
+    ) -> None:
+        """Replace the stored list of `kind`; it applies to every later run until replaced."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM exclusions WHERE kind = ?", (str(kind),))
+            db.executemany(
+                "INSERT INTO exclusions (kind, id_number, cert_no, title_name, source)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [(str(kind), e.id_number, e.cert_no, e.title_name, source) for e in entries],
+            )
+
+    def exclusions(self, kind: ExclusionKind) -> tuple[ExclusionEntry, ...]:
+        return tuple(
+            ExclusionEntry(*r)
+            for r in self._db.execute(
+                "SELECT id_number, cert_no, title_name FROM exclusions WHERE kind = ?",
+                (str(kind),),
+            )
+        )
+
+    # --- current rows and their statuses ------------------------------------------------
+
+    def candidates(self) -> list[Candidate]:
+        """Every row of every current submission, in arrival order."""
+        return [
+            Candidate(r[0], r[1], r[2], tuple(r[3:15]), r[15] == "valid", r[16])
+            for r in self._db.execute(
+                f"SELECT r.id, r.submission_id, r.excel_row, {_prefixed('r')}, r.checked,"
+                " r.row_hash FROM rows r JOIN submissions s ON s.id = r.submission_id"
+                " WHERE s.status = 'current' ORDER BY r.submission_id, r.excel_row"
+            )
+        ]
+
+    def apply(self, resolution: Resolution, issues: Sequence[tuple[int, NewIssue]]) -> set[int]:
+        """Write recomputed statuses, derived issues (submission id, issue) and sources.
+
+        Returns:
+            The submissions with at least one row whose status changed.
+        """
+        changed: set[int] = set()
+        with self._transaction() as db:
+            current = "SELECT id FROM submissions WHERE status = 'current'"
+            old = {
+                r[0]: (r[1], r[2])
+                for r in db.execute(
+                    f"SELECT id, submission_id, status FROM rows WHERE submission_id IN ({current})"
+                )
+            }
+            updates = []
+            for row_id, status in resolution.statuses.items():
+                sid, before = old[row_id]
+                if before != status:
+                    updates.append((str(status), row_id))
+                    changed.add(sid)
+            db.executemany("UPDATE rows SET status = ? WHERE id = ?", updates)
+            db.execute(
+                f"DELETE FROM issues WHERE origin = 'derived' AND submission_id IN ({current})"
+            )
+            self._insert_issues(db, [(sid, i.row_id, "derived", i) for sid, i in issues])
+            db.execute(
+                "DELETE FROM sources WHERE row_id IN (SELECT id FROM rows"
+                f" WHERE submission_id IN ({current}))"
+            )
+            db.executemany(
+                "INSERT INTO sources (row_id, kept_row_id, via) VALUES (?, ?, ?)",
+                [(a, b, str(via)) for a, b, via in resolution.sources],
+            )
+        return changed
+
+    def status_counts(self, ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """Rows per status for each submission."""
+        out: dict[int, dict[str, int]] = {i: {s.value: 0 for s in Status} for i in ids}
+        for chunk in _chunks(sorted(out)):
+            marks = ",".join("?" * len(chunk))
+            for sid, status, n in self._db.execute(
+                f"SELECT submission_id, status, COUNT(*) FROM rows"
+                f" WHERE submission_id IN ({marks}) GROUP BY submission_id, status",
+                chunk,
+            ):
+                out[sid][status] = n
+        return out
+
+    def issues(self, ids: Iterable[int]) -> list[StoredIssue]:
+        """Issues of these submissions: by submission, file-level first, then by row."""
+        out: list[StoredIssue] = []
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            out += [
+                StoredIssue(*r)
+                for r in self._db.execute(
+                    "SELECT i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet, i.row,"
+                    ' i."column", i.value, i.value_masked, i.detail FROM issues i'
+                    " JOIN submissions s ON s.id = i.submission_id"
+                    f" WHERE i.submission_id IN ({marks})"
+                    " ORDER BY i.submission_id, i.row IS NOT NULL, i.row, i.id",
+                    chunk,
+                )
+            ]
+        return out
+
+    def invalid_rows(self, ids: Iterable[int]) -> list[tuple[int, str, str, int, tuple[str, ...]]]:
+        """(row id, unit, unit code, Excel row, values) of invalid rows, in arrival order."""
+        out: list[tuple[int, str, str, int, tuple[str, ...]]] = []
+        for chunk in _chunks(sorted(set(ids))):
+            marks = ",".join("?" * len(chunk))
+            out += [
+                (r[0], r[1], r[2], r[3], tuple(r[4:]))
+                for r in self._db.execute(
+                    f"SELECT r.id, s.unit, s.unit_code, r.excel_row, {_prefixed('r')} FROM rows r"
+                    " JOIN submissions s ON s.id = r.submission_id"
+                    f" WHERE r.status = 'invalid' AND s.status = 'current'"
+                    f" AND r.submission_id IN ({marks}) ORDER BY r.submission_id, r.excel_row",
+                    chunk,
+                )
+            ]
+        return out
+
+    def row_issues(self, row_ids: Iterable[int]) -> dict[int, list[StoredIssue]]:
+        """Issues attached to these rows."""
+        out: dict[int, list[StoredIssue]] = {}
+        for chunk in _chunks(sorted(set(row_ids))):
+            marks = ",".join("?" * len(chunk))
+            for r in self._db.execute(
+                "SELECT i.row_id, i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet,"
+                ' i.row, i."column", i.value, i.value_masked, i.detail FROM issues i'
+                " JOIN submissions s ON s.id = i.submission_id"
+                f" WHERE i.row_id IN ({marks}) ORDER BY i.id",
+                chunk,
+            ):
+                out.setdefault(r[0], []).append(StoredIssue(*r[1:]))
+        return out
+
+    def valid_rows(self) -> Iterator[tuple[str, ...]]:
+        """The consolidated rows: valid rows of current submissions, in arrival order."""
+        for r in self._db.execute(
+            f"SELECT {_prefixed('r')} FROM rows r JOIN submissions s ON s.id = r.submission_id"
+            " WHERE s.status = 'current' AND r.status = 'valid'"
+            " ORDER BY r.submission_id, r.excel_row"
+        ):
+            yield tuple(r)
+
+    def valid_groups(self) -> list[tuple[str, str, int]]:
+        """(series, level, rows) over the consolidated rows."""
+        return list(
+            self._db.execute(
+                "SELECT r.series, r.level, COUNT(*) FROM rows r"
+                " JOIN submissions s ON s.id = r.submission_id"
+                " WHERE s.status = 'current' AND r.status = 'valid' GROUP BY r.series, r.level"
+            )
+        )
+
+    def current_units(self) -> set[str]:
+        return {
+            r[0]
+            for r in self._db.execute(
+                "SELECT DISTINCT unit FROM submissions WHERE status = 'current'"
+            )
+        }
+
+    def current_template_ids(self) -> set[str]:
+        return {
+            r[0]
+            for r in self._db.execute(
+                "SELECT DISTINCT template_id FROM submissions WHERE status = 'current'"
+            )
+        }
+
+    def sources(self, kept_row_id: int) -> list[RowLocation]:
+        """Every channel that sent the record kept as `kept_row_id` (itself included)."""
+        return [
+            RowLocation(*r)
+            for r in self._db.execute(
+                "SELECT s.id, s.unit, s.file_name, r.excel_row, s.sheet FROM sources x"
+                " JOIN rows r ON r.id = x.row_id JOIN submissions s ON s.id = r.submission_id"
+                " WHERE x.kept_row_id = ? ORDER BY r.submission_id, r.excel_row",
+                (kept_row_id,),
+            )
+        ]
+
+
+def _origin(issue: NewIssue) -> str:
+    return "row" if issue.excel_row is not None else "file"
+
+
+def _prefixed(alias: str) -> str:
+    return ", ".join(f"{alias}.{k}" for k in KEYS)
+
+
+def _chunks(items: Sequence[int], size: int = 900) -> Iterator[list[int]]:
+    """SQLite limits bound parameters per statement (999 in older builds)."""
+    for i in range(0, len(items), size):
+        yield list(items[i : i + size])
