@@ -1,0 +1,381 @@
+"""What is read from the raw package before calamine sees a file: name, size, magic bytes, zip
+layout, XML safety, the sheet map, and one streaming scan per sheet (extent, formulas, errors,
+merges, protection). Each rejection is a `SubmissionError` with a catalogue code (NOTES §13)."""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import io
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
+from xml.sax.xmlreader import AttributesImpl
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+from defusedxml.expatreader import DefusedExpatParser
+from python_calamine import CalamineError, PasswordError, XmlError, ZipError
+
+from .errors import SubmissionError
+from .normalize import ErrorValue, FormulaValue
+
+MAX_FILE_BYTES = 50 * 2**20
+MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # all parts together, as declared in the zip directory
+MAX_PARTS = 10_000
+MAX_RATIO = 100  # real workbooks compress 5-20x; only checked for parts above RATIO_FLOOR
+RATIO_FLOOR = 10 * 2**20
+XML_HEAD_BYTES = 64 * 1024  # a DOCTYPE must come before the root element, i.e. in the head
+
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+ZIP_MAGIC = b"PK"
+CONTENT_TYPES = "[Content_Types].xml"
+WORKBOOK_PART = "xl/workbook.xml"
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+LOCK_PREFIX = "~$"
+XLSX_SUFFIX = ".xlsx"
+# What zipfile and zlib raise for truncated or damaged archives and wrong CRCs (which is also
+# how an entry larger than its declared size ends).
+CORRUPT_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError)
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # OOXML encryption's CFB stream name
+_SUFFIX_CODES = {
+    ".xls": "file-legacy-xls",
+    ".xlt": "file-legacy-xls",
+    ".et": "file-wps-et",
+    ".ett": "file-wps-et",
+    ".csv": "file-csv",
+    ".txt": "file-csv",
+    ".htm": "file-html",
+    ".html": "file-html",
+}
+
+
+def name_code(path: Path) -> str | None:
+    """The code a file gets from its name alone; None for a `.xlsx` that must be opened."""
+    if path.name.startswith(LOCK_PREFIX):
+        return "file-lock"
+    suffix = path.suffix.lower()
+    if suffix == XLSX_SUFFIX:
+        return None
+    return _SUFFIX_CODES.get(suffix, "file-not-xlsx")
+
+
+def load_checked(path: Path) -> bytes:
+    """Read `path` after the size check and run `check_bytes` on its content.
+
+    Raises:
+        SubmissionError: any file-level rejection.
+    """
+    if path.name.startswith(LOCK_PREFIX):
+        raise SubmissionError("file-lock")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SubmissionError("file-too-large", f"{size // 2**20} MB")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SubmissionError("file-unreadable", type(exc).__name__) from None
+    check_bytes(path.name, data)
+    return data
+
+
+def check_bytes(name: str, data: bytes) -> None:
+    """Reject anything that is not a plain, sanely sized transitional `.xlsx` package."""
+    if not data:
+        raise SubmissionError("file-empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise SubmissionError("file-too-large", f"{len(data) // 2**20} MB")
+    if data.startswith(OLE_MAGIC):
+        raise SubmissionError(classify_ole(name, data))
+    if not data.startswith(ZIP_MAGIC):
+        raise SubmissionError(_sniff_text(data))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            _check_package(zf)
+    except CORRUPT_ZIP_ERRORS as exc:
+        raise SubmissionError("file-corrupt", type(exc).__name__) from None
+    except NotImplementedError as exc:  # e.g. a compression method zipfile cannot read
+        raise SubmissionError("file-unreadable", type(exc).__name__) from None
+
+
+def classify_ole(name: str, data: bytes) -> str:
+    """An OLE compound file: encrypted OOXML, WPS `.et` or a legacy `.xls`.
+
+    msoffcrypto-tool (a test extra) also knows encrypted `.xls`; without it the stream name
+    of OOXML encryption is enough for the common case.
+    """
+    if _msoffcrypto_encrypted(data) or _ENCRYPTED_STREAM in data:
+        return "file-encrypted"
+    if Path(name).suffix.lower() in (".et", ".ett"):
+        return "file-wps-et"
+    return "file-legacy-xls"
+
+
+def _msoffcrypto_encrypted(data: bytes) -> bool:
+    try:
+        import msoffcrypto
+    except ImportError:
+        return False
+    try:
+        return bool(msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted())
+    except Exception:  # not a format msoffcrypto knows: the caller classifies by name instead
+        return False
+
+
+def _sniff_text(data: bytes) -> str:
+    """Code for a non-zip, non-OLE file: HTML, text/CSV, or something else entirely."""
+    head = data[:4096]
+    text: str | None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head.decode("utf-16", errors="replace")  # Excel's "Unicode text" export
+    elif b"\x00" in head:
+        return "file-not-xlsx"
+    else:
+        text = _decode_text(head)
+    if text is None:
+        return "file-not-xlsx"
+    return "file-html" if text.lstrip("\ufeff \t\r\n").startswith("<") else "file-csv"
+
+
+def _decode_text(head: bytes) -> str | None:
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            return str(decoder.decode(head, final=False))
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _check_package(zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_PARTS:
+        raise SubmissionError("file-too-large", f"{len(infos)} parts")
+    names = {info.filename for info in infos}
+    if not {CONTENT_TYPES, WORKBOOK_PART} <= names:
+        raise SubmissionError("file-not-workbook")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise SubmissionError("file-too-large", f"{total // 2**20} MB uncompressed")
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise SubmissionError("file-encrypted")
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise SubmissionError("file-too-large", f"ratio {ratio}")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with zf.open(info) as fh:
+                head = fh.read(XML_HEAD_BYTES)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise SubmissionError("file-unsafe-xml", "DOCTYPE")
+    with zf.open(WORKBOOK_PART) as fh:
+        if STRICT_NAMESPACE in fh.read(XML_HEAD_BYTES):
+            raise SubmissionError("file-strict-ooxml")
+
+
+def parse_xml(zf: zipfile.ZipFile, part: str) -> Element:
+    """Parse a small package part with defusedxml; bad or hostile XML is `file-unsafe-xml`."""
+    try:
+        root: Element = SafeET.fromstring(zf.read(part))
+    except (DefusedXmlException, ParseError) as exc:
+        raise SubmissionError("file-unsafe-xml", type(exc).__name__) from None
+    return root
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """The workbook part: sheet name -> worksheet part, and the date system."""
+
+    sheets: dict[str, str]  # sheet name -> worksheet part
+    date1904: bool
+
+
+@contextlib.contextmanager
+def parser_errors() -> Iterator[None]:
+    """Translate what zipfile, defusedxml and calamine raise into catalogue codes."""
+    try:
+        yield
+    except (*CORRUPT_ZIP_ERRORS, ZipError) as exc:
+        raise SubmissionError("file-corrupt", type(exc).__name__) from None
+    except (DefusedXmlException, SAXException, ParseError, XmlError) as exc:
+        raise SubmissionError("file-unsafe-xml", type(exc).__name__) from None
+    except PasswordError as exc:
+        raise SubmissionError("file-encrypted", type(exc).__name__) from None
+    except (CalamineError, NotImplementedError) as exc:
+        raise SubmissionError("file-unreadable", type(exc).__name__) from None
+    except BaseException as exc:
+        # A Rust panic inside calamine surfaces as pyo3's PanicException (a BaseException).
+        if type(exc).__name__ == "PanicException":
+            raise SubmissionError("file-unreadable", "PanicException") from None
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    ref: str
+    first_row: int
+    first_col: int  # zero-based
+    last_row: int
+
+
+@dataclass(frozen=True, slots=True)
+class SheetScan:
+    """What one streaming pass over a worksheet part found (rows 1-based, columns 0-based)."""
+
+    max_row: int  # last row with a value or formula; 0 for an empty sheet
+    max_col: int
+    cells: dict[tuple[int, int], ErrorValue | FormulaValue]  # watched cells only
+    merges: tuple[Merge, ...]
+    protected: bool
+
+
+def cell_ref(row: int, col: int) -> str:
+    """(1-based row, 0-based column) -> "A1"."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return f"{letters}{row}"
+
+
+def _parse_ref(ref: str) -> tuple[int, int]:
+    """ "AB12" -> (12, 27); anything else is a damaged file."""
+    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    letters = ref[: len(ref) - len(digits)]
+    if not letters or len(letters) > 3 or not digits.isdigit():
+        raise SubmissionError("file-unreadable", "cell reference")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col - 1
+
+
+class _SheetHandler(ContentHandler):
+    """Streams a worksheet: value extent, and formulas/errors in the watched block.
+
+    Watched cells are rows >= `first_row`, columns < `width`. Cells without an `r` attribute
+    (legal, written by some generators) continue from the previous cell or row.
+    """
+
+    def __init__(self, first_row: int, width: int) -> None:
+        super().__init__()
+        self.first_row, self.width = first_row, width
+        self.row, self.col = 0, -1
+        self.max_row, self.max_col = 0, -1
+        self.cells: dict[tuple[int, int], ErrorValue | FormulaValue] = {}
+        self.merges: list[Merge] = []
+        self.protected = False
+        self._type: str | None = None
+        self._watch = False
+        self._text: list[str] | None = None
+        self._formula: str | None = None
+        self._error: str | None = None
+        self._shared_si: str | None = None
+        self._shared: dict[str, str] = {}  # shared-formula index -> the master's text
+
+    def startElement(self, name: str, attrs: AttributesImpl) -> None:  # SAX API name
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "c":
+            ref = attrs.get("r")
+            if ref:
+                self.row, self.col = _parse_ref(ref)
+            else:
+                self.col += 1
+            self._type = attrs.get("t")
+            self._watch = self.col < self.width and self.row >= self.first_row
+            self._formula = self._error = None
+        elif name in ("v", "f", "is"):
+            self.max_row = max(self.max_row, self.row)
+            self.max_col = max(self.max_col, self.col)
+            if name == "f":
+                shared = attrs.get("t") == "shared"
+                self._shared_si = attrs.get("si") if shared else None
+                self._text = []
+            elif name == "v" and self._watch and self._type == "e":
+                self._text = []
+        elif name == "row":
+            ref = attrs.get("r")
+            self.row = _parse_ref("A" + ref)[0] if ref else self.row + 1  # r="12" -> 12
+            self.col = -1
+        elif name == "mergeCell":
+            self._add_merge(attrs.get("ref", ""))
+        elif name == "sheetProtection":
+            self.protected = attrs.get("sheet", "").lower() in ("1", "true")
+
+    def endElement(self, name: str) -> None:  # SAX API name
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if name == "f" and self._text is not None:
+            text = "".join(self._text)
+            if self._shared_si is not None:
+                if text:
+                    self._shared[self._shared_si] = text
+                else:
+                    text = self._shared.get(self._shared_si, "")
+            self._formula, self._text = text, None
+        elif name == "v" and self._text is not None:
+            self._error, self._text = "".join(self._text), None
+        elif name == "c" and self._watch:
+            if self._formula is not None:
+                self.cells[(self.row, self.col)] = FormulaValue(self._formula)
+            elif self._error is not None:
+                self.cells[(self.row, self.col)] = ErrorValue(self._error)
+
+    def characters(self, content: str) -> None:
+        if self._text is not None:
+            self._text.append(content)
+
+    def _add_merge(self, ref: str) -> None:
+        first, _, last = ref.partition(":")
+        first_row, first_col = _parse_ref(first)
+        last_row, _ = _parse_ref(last or first)
+        self.merges.append(Merge(ref, first_row, first_col, last_row))
+
+
+def scan_sheet(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> SheetScan:
+    """One streaming pass over a worksheet part (defusedxml; DTDs and entities refused)."""
+    handler = _SheetHandler(first_row, width)
+    parser = DefusedExpatParser(forbid_dtd=True)
+    parser.setContentHandler(handler)
+    with zf.open(part) as fh:
+        parser.parse(fh)
+    return SheetScan(
+        handler.max_row, handler.max_col, handler.cells, tuple(handler.merges), handler.protected
+    )
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def read_book(zf: zipfile.ZipFile) -> Book:
+    """Sheet names -> worksheet parts (via the workbook's relationships), and the date system."""
+    workbook = parse_xml(zf, WORKBOOK_PART)
+    targets: dict[str, str] = {}
+    rels_part = "xl/_rels/workbook.xml.rels"
+    if rels_part in zf.NameToInfo:
+        for rel in parse_xml(zf, rels_part):
+            target = rel.get("Target", "")
+            resolved = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            targets[rel.get("Id", "")] = posixpath.normpath(resolved)
+    sheets: dict[str, str] = {}
+    date1904 = False
+    for element in workbook.iter():
+        name = _local(element.tag)
+        if name == "workbookPr":
+            date1904 = element.get("date1904", "").lower() in ("1", "true")
+        elif name == "sheet":
+            part = targets.get(element.get(_REL_NS + "id", ""), "")
+            if part in zf.NameToInfo:
+                sheets[element.get("name", "")] = part
+    return Book(sheets, date1904)
