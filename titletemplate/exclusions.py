@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+
+import openpyxl  # with defusedxml installed, openpyxl parses XML safely
+from openpyxl.utils.exceptions import InvalidFileException as _InvalidFile
 
 from . import messages
 from .errors import ExclusionListError
@@ -71,7 +75,7 @@ def load_exclusions(path: str | Path, kind: ExclusionKind | str) -> ExclusionLis
     p = Path(path)
     try:
         rows = list(_xlsx_rows(p) if p.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(p))
-    except (OSError, ValueError, KeyError, csv.Error) as exc:
+    except (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile, _InvalidFile) as exc:
         raise ExclusionListError(
             "exclusion-list-unreadable", f"{p.name}: {type(exc).__name__}"
         ) from None
@@ -93,8 +97,6 @@ def _csv_rows(path: Path) -> Iterator[list[object]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[object]]:
-    import openpyxl  # defusedxml is installed, so openpyxl parses XML safely
-
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         ws = wb.worksheets[0]

@@ -1,0 +1,133 @@
+"""The SQLite store: schema version, one transaction per file, supersession, statuses."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from titletemplate.dedupe import resolve
+from titletemplate.errors import StoreError
+from titletemplate.exclusions import ExclusionEntry, ExclusionKind
+from titletemplate.store import SCHEMA_VERSION, NewIssue, NewRow, NewSubmission, Store
+
+VALUES = ("A", "C1", "T", "370102197308291814", "N", "G", "S", "L", "TT", "20190101", "I", "R")
+
+
+def _sub(sha: str, template_id: str = "tpl-1", **kw: str) -> NewSubmission:
+    return NewSubmission(f"/in/{sha}.xlsx", f"{sha}.xlsx", sha, "2021-03-20T00:00:00Z",
+                         template_id=template_id, unit=kw.get("unit", "U1"), sheet="S")  # fmt: skip
+
+
+def _rows(*specs: tuple[int, bool]) -> list[NewRow]:
+    return [NewRow(r, VALUES, ok, f"h{r}") for r, ok in specs]
+
+
+def test_a_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db"):
+        pass
+    db = sqlite3.connect(tmp_path / "s.db")
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"submissions", "rows", "sources", "issues", "exclusions"}
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "s.db")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(StoreError) as caught:
+        Store(tmp_path / "s.db")
+    assert caught.value.code == "store-too-new"
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "s.db").write_bytes(b"not a database" * 100)
+    with pytest.raises(StoreError) as caught:
+        Store(tmp_path / "s.db")
+    assert caught.value.code == "store-unusable"
+
+
+def test_rows_and_issues_are_stored_with_their_row(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        sid, superseded = store.add(
+            _sub("a"), _rows((8, True), (9, False)), [NewIssue("id-number-checksum", "S", 9, "D")]
+        )
+        assert superseded == ()
+        assert store.status_counts([sid]) == {
+            sid: {"valid": 1, "invalid": 1, "duplicate": 0, "excluded": 0}
+        }
+        assert [(i.code, i.row, i.column) for i in store.issues([sid])] == [
+            ("id-number-checksum", 9, "D")
+        ]
+        assert store.find("a") is not None and store.find("b") is None
+
+
+def test_a_newer_submission_of_the_same_template_supersedes_the_older(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        first, _ = store.add(_sub("a"), _rows((8, True)), [])
+        second, superseded = store.add(_sub("b"), _rows((8, True), (9, True)), [])
+        assert [s.id for s in superseded] == [first]
+        old = store.find("a")
+        assert old is not None and (old.status, old.superseded_by) == ("superseded", second)
+        assert [(c.submission_id, c.excel_row) for c in store.candidates()] == [
+            (second, 8),
+            (second, 9),
+        ]
+        assert [i.code for i in store.issues([first])] == ["submission-superseded"]
+        assert store.status_counts([first])[first]["valid"] == 1  # history keeps the rows
+
+
+def test_a_failed_file_leaves_nothing_behind(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        bad_issue = NewIssue("no-such-code", "S", 8, "A")
+        with pytest.raises(KeyError):
+            store.add(_sub("a"), _rows((8, True)), [bad_issue])
+        assert store.find("a") is None
+        assert store.candidates() == []
+
+
+def test_a_rejected_file_is_judged_again_when_it_comes_back(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        rejected = NewSubmission("/in/a.xlsx", "a.xlsx", "a", "t", rejected_code="file-corrupt")
+        store.add(rejected, [], [NewIssue("file-corrupt")])
+        sid, _ = store.add(_sub("a"), _rows((8, True)), [])
+        found = store.find("a")
+        assert found is not None and (found.id, found.status) == (sid, "current")
+
+
+def test_storing_a_known_file_twice_is_a_programming_error(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add(_sub("a"), [], [])
+        with pytest.raises(ValueError):
+            store.add(_sub("a"), [], [])
+
+
+def test_recomputed_statuses_report_which_submissions_changed(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        a, _ = store.add(_sub("a", "tpl-1"), _rows((8, True)), [])
+        b, _ = store.add(_sub("b", "tpl-2"), [NewRow(8, VALUES, True, "h8")], [])
+        resolution = resolve(store.candidates())
+        assert store.apply(resolution, []) == {b}
+        assert store.status_counts([a, b]) == {
+            a: {"valid": 1, "invalid": 0, "duplicate": 0, "excluded": 0},
+            b: {"valid": 0, "invalid": 0, "duplicate": 1, "excluded": 0},
+        }
+        kept = store.candidates()[0].row_id
+        assert [(s.file_name, s.excel_row) for s in store.sources(kept)] == [
+            ("a.xlsx", 8),
+            ("b.xlsx", 8),
+        ]
+        assert store.apply(resolve(store.candidates()), []) == set()
+        assert list(store.valid_rows()) == [VALUES]
+
+
+def test_exclusion_lists_replace_the_stored_list_of_their_kind(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.set_exclusions(ExclusionKind.REVOKED, [ExclusionEntry("1"), ExclusionEntry("2")], "x")
+        store.set_exclusions(ExclusionKind.ECERT, [ExclusionEntry("3", "C")], "y")
+        store.set_exclusions(ExclusionKind.REVOKED, [ExclusionEntry("4")], "z")
+        assert store.exclusions(ExclusionKind.REVOKED) == (ExclusionEntry("4"),)
+        assert store.exclusions(ExclusionKind.ECERT) == (ExclusionEntry("3", "C"),)

@@ -1,0 +1,86 @@
+"""Correction workbooks: a fresh signed template per unit, prefilled with that unit's invalid
+rows and each faulty cell marked with its message (never a re-save of the unit's own file)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from . import messages
+from .columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
+from .files import write_bytes_atomic
+from .privacy import mask_ids_in_text
+from .report import mask_value
+from .store import StoredIssue
+from .template import build_template, safe_file_name
+from .vocab import Unit, Vocab
+
+CORRECTIONS_DIR = "corrections"
+MIN_ROWS = 20  # input rows in a correction template beyond the prefilled ones
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionRow:
+    """An invalid row to send back: its values and the issues found on it."""
+
+    values: tuple[str, ...]  # 12 values in column order
+    issues: tuple[StoredIssue, ...]
+
+
+def correction_file(out_dir: Path, unit: str) -> Path:
+    return out_dir / CORRECTIONS_DIR / f"{safe_file_name(unit)}.xlsx"
+
+
+def marks_for(
+    rows: Sequence[CorrectionRow], *, mask_ids: bool = True
+) -> dict[tuple[int, str], str]:
+    """(prefill index, column key) -> the messages for that cell, one per line; row numbers
+    are those of the correction workbook."""
+    marks: dict[tuple[int, str], list[str]] = {}
+    for i, row in enumerate(rows):
+        for issue in row.issues:
+            column = BY_LETTER.get(issue.column)
+            if column is None:
+                continue
+            value = (
+                (issue.value_masked or mask_value(issue.column, issue.value))
+                if mask_ids
+                else issue.value
+            )
+            fields = {"file": issue.file_name, "sheet": issue.sheet, "row": FIRST_DATA_ROW + i}
+            fields |= {"column": issue.column, "header": column.header, "value": value}
+            text = messages.render(issue.code, fields | {"detail": issue.detail})
+            marks.setdefault((i, column.key), []).append(
+                mask_ids_in_text(text) if mask_ids else text
+            )
+    return {k: "\n".join(v) for k, v in marks.items()}
+
+
+def write_correction(
+    out_dir: Path,
+    vocab: Vocab,
+    unit: Unit,
+    key: Ed25519PrivateKey,
+    rows: Sequence[CorrectionRow],
+    *,
+    issued_at: str,
+    mask_ids: bool = True,
+    template_rows: int | None = None,
+) -> Path:
+    """Write corrections/<unit>.xlsx and return its path."""
+    prefill = [{c.key: v for c, v in zip(COLUMNS, row.values, strict=True)} for row in rows]
+    data = build_template(
+        vocab,
+        unit,
+        key,
+        issued_at=issued_at,
+        rows=max(template_rows or 0, len(rows) + MIN_ROWS),
+        prefill=prefill,
+        marks=marks_for(rows, mask_ids=mask_ids),
+    )
+    path = correction_file(out_dir, unit.name)
+    write_bytes_atomic(path, data)
+    return path

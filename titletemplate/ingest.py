@@ -1,0 +1,439 @@
+"""Ingest: read returned files one by one into the store, recompute row statuses over the
+store's current rows (lists, duplicates), then write the consolidated and error reports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from . import messages, reader
+from .columns import BY_KEY, COLUMNS
+from .corrections import CorrectionRow, write_correction
+from .dedupe import resolve
+from .errors import CATALOGUE, KeyFileError, Severity, SubmissionError
+from .exclusions import ExclusionKind, ExclusionList, load_exclusions
+from .keys import public_pem
+from .normalize import Finding
+from .report import (
+    FileSummary,
+    ReportIssue,
+    Totals,
+    mask_value,
+    report_issue,
+    totals,
+    write_consolidated,
+    write_errors,
+    write_report_json,
+)
+from .store import NewIssue, NewRow, NewSubmission, Store, StoredIssue
+from .validate import validate_row
+from .vocab import Unit, Vocab, text_key
+
+_log = logging.getLogger(__name__)
+
+DB_NAME = "titletemplate.db"
+CONSOLIDATED_XLSX = "consolidated.xlsx"
+CONSOLIDATED_CSV = "consolidated.csv"
+ERRORS_XLSX = "errors.xlsx"
+REPORT_JSON = "report.json"
+_KEYS = tuple(c.key for c in COLUMNS)
+_INDEX = {k: i for i, k in enumerate(_KEYS)}
+_HASH_CHUNK = 1 << 20
+
+Progress = Callable[[int, int], None]  # (files done, files in total)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """What one ingest run produced. `files` and `totals` have the shape of report.json."""
+
+    files: tuple[FileSummary, ...]
+    issues: tuple[ReportIssue, ...]  # .issue is an errors.Issue; .message its Chinese text
+    totals: Totals
+    missing_units: tuple[str, ...]
+    out_dir: Path
+    db_path: Path
+    consolidated_xlsx: Path
+    consolidated_csv: Path
+    errors_xlsx: Path
+    report_json: Path
+    corrections: tuple[Path, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every row was accepted and no file was rejected, else 1."""
+        t = self.totals
+        return 0 if t["rejected_files"] == 0 and t["invalid_rows"] == 0 else 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One input file after reading: where it went in the store and what to say about it."""
+
+    path: str
+    file_name: str
+    submission_id: int | None
+    rejected_code: str = ""
+    notes: tuple[tuple[str, str], ...] = ()  # (code, detail) issues not kept in the store
+    superseded: tuple[int, ...] = ()
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    private_key: Ed25519PrivateKey | None = None,
+    db_path: str | Path | None = None,
+    revoked: str | Path | None = None,
+    ecert: str | Path | None = None,
+    manifest: str | Path | None = None,
+    mask_ids: bool = True,
+    split_by_office: bool = False,
+    received_at: str | None = None,
+    correction_rows: int | None = None,
+    progress: Progress | None = None,
+) -> IngestResult:
+    """Ingest returned files and folders (recursively) into the store and write the reports.
+
+    Args:
+        private_key: signs corrections/<unit>.xlsx; without it no corrections are written.
+        revoked, ecert: lists that replace the stored ones; omitted, the stored ones apply.
+        manifest: the manifest.csv of `build`; units it lists that have not returned are
+            `missing_units` (default: every unit in vocab.units).
+        received_at: ISO time recorded for the submissions and as the corrections' issue
+            time (default: now, UTC).
+
+    Raises:
+        ExclusionListError: a list cannot be read. KeyFileError: `private_key` does not
+            belong to `public_key`. StoreError: the database cannot be used.
+    """
+    out = Path(out_dir)
+    store_path = Path(db_path) if db_path else out / DB_NAME
+    received = received_at or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if private_key is not None and public_pem(private_key.public_key()) != public_pem(public_key):
+        raise KeyFileError("key-mismatch", "private key does not match the public key")
+    lists = [
+        load_exclusions(p, kind)
+        for p, kind in ((revoked, ExclusionKind.REVOKED), (ecert, ExclusionKind.ECERT))
+        if p is not None
+    ]
+    expected = _expected_units(vocab, manifest)
+    found, found_issues = reader.find_input_files([Path(p) for p in paths])
+    files = sorted(dict.fromkeys(found), key=str)
+    outcomes = [
+        _Outcome(i.file, Path(i.file).name, None, i.code, notes=((i.code, i.detail),))
+        for i in found_issues
+    ]
+    with Store(store_path) as store:
+        for lst in lists:
+            store.set_exclusions(lst.kind, lst.entries, lst.source)
+        if progress:
+            progress(0, len(files))
+        for n, path in enumerate(files, start=1):
+            outcomes.append(_ingest_file(store, path, vocab, public_key, received))
+            if progress:
+                progress(n, len(files))
+        changed = _recompute(store)
+        summaries = _summaries(store, outcomes)
+        issues = _issues(store, outcomes, changed, mask_ids)
+        current = {o.submission_id for o in outcomes if o.submission_id is not None} | changed
+        corrections: list[Path] = []
+        if private_key is not None:
+            corrections = _corrections(
+                store, vocab, private_key, out, current, received, mask_ids, correction_rows
+            )
+        xlsx, csv_path = write_consolidated(
+            out / CONSOLIDATED_XLSX,
+            out / CONSOLIDATED_CSV,
+            store.valid_rows(),
+            vocab,
+            groups=store.valid_groups(),
+            split_by_office=split_by_office,
+        )
+        missing = _missing_units(expected, store)
+    total = totals(summaries)
+    errors_path = write_errors(out / ERRORS_XLSX, issues, summaries)
+    report_path = write_report_json(out / REPORT_JSON, summaries, issues, total, missing)
+    return IngestResult(
+        files=tuple(summaries),
+        issues=tuple(issues),
+        totals=total,
+        missing_units=tuple(missing),
+        out_dir=out,
+        db_path=store_path,
+        consolidated_xlsx=xlsx,
+        consolidated_csv=csv_path,
+        errors_xlsx=errors_path,
+        report_json=report_path,
+        corrections=tuple(corrections),
+    )
+
+
+# --- one file -------------------------------------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _ingest_file(
+    store: Store, path: Path, vocab: Vocab, public_key: Ed25519PublicKey, received: str
+) -> _Outcome:
+    name = path.name
+    try:
+        sha = _sha256(path)
+    except OSError as exc:
+        note = ("file-unreadable", type(exc).__name__)
+        return _Outcome(str(path), name, None, "file-unreadable", (note,))
+    known = store.find(sha)
+    if known is not None and known.status != "rejected":
+        return _Outcome(str(path), name, known.id, notes=(("file-already-ingested", ""),))
+    base = NewSubmission(str(path), name, sha, received)
+    try:
+        sub, rows, issues = _check(path, base, vocab, public_key)
+    except SubmissionError as exc:
+        code = exc.code if exc.code in CATALOGUE else "file-unreadable"
+        detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
+        sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
+    except Exception as exc:
+        # Never stop the batch for one file: record it with a code, keep the traceback.
+        _log.error("unexpected error in %s", name, exc_info=True)
+        code, detail = "file-unreadable", type(exc).__name__
+        sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
+    sid, superseded = store.add(sub, rows, issues)
+    return _Outcome(str(path), name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
+
+
+def _rejected(base: NewSubmission, code: str) -> NewSubmission:
+    return NewSubmission(
+        base.path, base.file_name, base.sha256, base.received_at, rejected_code=code
+    )
+
+
+def _check(
+    path: Path, base: NewSubmission, vocab: Vocab, public_key: Ed25519PublicKey
+) -> tuple[NewSubmission, list[NewRow], list[NewIssue]]:
+    """Read and validate one file; every row and every finding becomes a record."""
+    sub = reader.read_submission(path, vocab, public_key)
+    ident = sub.identity
+    record = NewSubmission(
+        base.path,
+        base.file_name,
+        base.sha256,
+        base.received_at,
+        template_id=ident.template_id if ident else "",
+        unit=ident.unit_name if ident else "",
+        unit_code=ident.unit_code if ident else "",
+        vocab_fingerprint=ident.vocab_fingerprint if ident else "",
+        sheet=sub.sheet,
+    )
+    issues = [
+        NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in sub.issues
+    ]
+    rows: list[NewRow] = []
+    for src in sub.rows:
+        checked = validate_row(src.cells, vocab, sub.date1904)
+        findings: tuple[Finding, ...] = (*src.findings, *checked.findings)
+        ok = all(CATALOGUE[f.code].severity is not Severity.ERROR for f in findings)
+        values = tuple(checked.values[k] for k in _KEYS)
+        rows.append(NewRow(src.excel_row, values, ok, row_hash(values)))
+        for f in findings:
+            letter = BY_KEY[f.column].letter if f.column in BY_KEY else ""
+            masked = mask_value(letter, f.value)
+            issues.append(
+                NewIssue(f.code, sub.sheet, src.excel_row, letter, f.value, masked, f.detail)
+            )
+    return record, rows, issues
+
+
+def row_hash(values: Sequence[str]) -> str:
+    """Identity of a row's canonical content (identical rows have equal hashes)."""
+    return hashlib.sha256("\x1f".join(values).encode("utf-8")).hexdigest()[:32]
+
+
+# --- over the store's current rows ----------------------------------------------------
+
+
+def _recompute(store: Store) -> set[int]:
+    """Statuses of every current row from the stored lists and duplicates; returns the
+    submissions whose rows changed status."""
+    revoked = ExclusionList(ExclusionKind.REVOKED, store.exclusions(ExclusionKind.REVOKED))
+    ecert = ExclusionList(ExclusionKind.ECERT, store.exclusions(ExclusionKind.ECERT))
+    candidates = store.candidates()
+    resolution = resolve(candidates, revoked.index(), ecert.index())
+    by_id = {c.row_id: c for c in candidates}
+    subs = store.submissions({c.submission_id for c in candidates})
+    derived: list[tuple[int, NewIssue]] = []
+    for d in resolution.findings:
+        row = by_id[d.row_id]
+        detail = ""
+        if d.other is not None:
+            other = by_id[d.other]
+            where = subs[other.submission_id]
+            detail = messages.SOURCE_LOCATION.format(
+                unit=where.unit, file=where.file_name, row=other.excel_row
+            )
+        column = BY_KEY[d.column].letter
+        value = row.values[_INDEX[d.column]]
+        sheet = subs[row.submission_id].sheet
+        issue = NewIssue(d.code, sheet, row.excel_row, column, value, mask_value(column, value),
+                         detail, row_id=d.row_id)  # fmt: skip
+        derived.append((row.submission_id, issue))
+    return store.apply(resolution, derived)
+
+
+def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
+    ids = [o.submission_id for o in outcomes if o.submission_id is not None]
+    counts = store.status_counts(ids)
+    subs = store.submissions(ids)
+    out: list[FileSummary] = []
+    for o in outcomes:
+        c = counts.get(o.submission_id, {}) if o.submission_id is not None else {}
+        s = subs.get(o.submission_id) if o.submission_id is not None else None
+        code = o.rejected_code or (o.notes[0][0] if o.notes else "")
+        valid, invalid = c.get("valid", 0), c.get("invalid", 0)
+        duplicate, excluded = c.get("duplicate", 0), c.get("excluded", 0)
+        out.append(
+            FileSummary(
+                path=o.path,
+                status="rejected" if o.rejected_code else "accepted",
+                code=code,
+                unit=s.unit if s else "",
+                template_id=s.template_id if s else "",
+                rows=valid + invalid + duplicate + excluded,
+                valid_rows=valid,
+                invalid_rows=invalid,
+                duplicate_rows=duplicate,
+                excluded_rows=excluded,
+            )
+        )
+    return out
+
+
+def _issues(
+    store: Store, outcomes: Sequence[_Outcome], changed: set[int], mask_ids: bool
+) -> list[ReportIssue]:
+    """The issues of this run's files, then those of earlier files whose rows changed status
+    (a new conflict), then the notices of submissions this run superseded."""
+    own = [o.submission_id for o in outcomes if o.submission_id is not None]
+    stored: dict[int, list[StoredIssue]] = {}
+    for i in store.issues(set(own) | changed):
+        stored.setdefault(i.submission_id, []).append(i)
+    subs = store.submissions(own)
+    out: list[ReportIssue] = []
+
+    def add(i: StoredIssue) -> None:
+        out.append(
+            report_issue(
+                unit=i.unit,
+                path=i.path,
+                file_name=i.file_name,
+                code=i.code,
+                sheet=i.sheet,
+                row=i.row,
+                column=i.column,
+                value=i.value,
+                value_masked=i.value_masked,
+                detail=i.detail,
+                mask_ids=mask_ids,
+            )
+        )
+
+    seen: set[int] = set()
+    for o in outcomes:
+        unit = subs[o.submission_id].unit if o.submission_id in subs else ""
+        for code, detail in o.notes:
+            out.append(
+                report_issue(
+                    unit=unit,
+                    path=o.path,
+                    file_name=o.file_name,
+                    code=code,
+                    detail=detail,
+                    mask_ids=mask_ids,
+                )
+            )
+        if o.submission_id is not None and o.submission_id not in seen:
+            seen.add(o.submission_id)
+            for i in stored.get(o.submission_id, []):
+                add(i)
+    for sid in sorted(changed - seen):
+        seen.add(sid)
+        for i in stored.get(sid, []):
+            add(i)
+    superseded = {s for o in outcomes for s in o.superseded} - seen
+    for i in store.issues(superseded):
+        if i.code == "submission-superseded":
+            add(i)
+    return out
+
+
+def _corrections(
+    store: Store,
+    vocab: Vocab,
+    key: Ed25519PrivateKey,
+    out: Path,
+    submission_ids: set[int],
+    issued_at: str,
+    mask_ids: bool,
+    template_rows: int | None,
+) -> list[Path]:
+    invalid = store.invalid_rows(submission_ids)
+    issues = store.row_issues(r[0] for r in invalid)
+    by_unit: dict[tuple[str, str], list[CorrectionRow]] = {}
+    for row_id, unit, unit_code, _excel_row, values in invalid:
+        if not unit:
+            continue
+        by_unit.setdefault((unit, unit_code), []).append(
+            CorrectionRow(values, tuple(issues.get(row_id, [])))
+        )
+    paths = []
+    for (name, code), rows in by_unit.items():
+        unit = vocab.find_unit(name) or Unit(name=name, code=code)
+        paths.append(
+            write_correction(
+                out,
+                vocab,
+                unit,
+                key,
+                rows,
+                issued_at=issued_at,
+                mask_ids=mask_ids,
+                template_rows=template_rows,
+            )
+        )
+    return paths
+
+
+# --- the ledger -----------------------------------------------------------------------
+
+
+def _expected_units(vocab: Vocab, manifest: str | Path | None) -> list[tuple[str, str]]:
+    """(unit name, template id) pairs that should come back."""
+    if manifest is None:
+        return [(u.name, "") for u in vocab.units]
+    with Path(manifest).open(encoding="utf-8-sig", newline="") as fh:
+        return [(r.get("unit", ""), r.get("template_id", "")) for r in csv.DictReader(fh)]
+
+
+def _missing_units(expected: Sequence[tuple[str, str]], store: Store) -> list[str]:
+    units = {text_key(u) for u in store.current_units()}
+    templates = store.current_template_ids()
+    return [
+        name
+        for name, template in expected
+        if text_key(name) not in units and not (template and template in templates)
+    ]
