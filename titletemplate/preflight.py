@@ -247,16 +247,24 @@ def cell_ref(row: int, col: int) -> str:
     return f"{letters}{row}"
 
 
+_COLUMN_INDEX = {cell_ref(1, i)[:-1]: i for i in range(702)}  # A..ZZ: one lookup per cell
+
+
+def _number(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise SubmissionError("file-unreadable", "cell reference")
+    return int(text)
+
+
 def _parse_ref(ref: str) -> tuple[int, int]:
     """ "AB12" -> (12, 27); anything else is a damaged file."""
-    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    letters = ref[: len(ref) - len(digits)]
-    if not letters or len(letters) > 3 or not digits.isdigit():
-        raise SubmissionError("file-unreadable", "cell reference")
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch) - 64
-    return int(digits), col - 1
+    letters = ref.rstrip("0123456789")
+    col = _COLUMN_INDEX.get(letters)
+    if col is None:
+        if len(letters) != 3 or not (letters.isascii() and letters.isalpha() and letters.isupper()):
+            raise SubmissionError("file-unreadable", "cell reference")
+        col = (ord(letters[0]) - 64) * 676 + _COLUMN_INDEX[letters[1:]]
+    return _number(ref[len(letters) :]), col
 
 
 class _SheetHandler(ContentHandler):
@@ -298,14 +306,15 @@ class _SheetHandler(ContentHandler):
             self.max_row = max(self.max_row, self.row)
             self.max_col = max(self.max_col, self.col)
             if name == "f":
-                shared = attrs.get("t") == "shared"
-                self._shared_si = attrs.get("si") if shared else None
-                self._text = []
+                si = attrs.get("si") if attrs.get("t") == "shared" else None
+                self._shared_si = si
+                if self._watch or (si is not None and attrs.get("ref")):  # masters: for children
+                    self._text = []
             elif name == "v" and self._watch and self._type == "e":
                 self._text = []
         elif name == "row":
             ref = attrs.get("r")
-            self.row = _parse_ref("A" + ref)[0] if ref else self.row + 1  # r="12" -> 12
+            self.row = _number(ref) if ref else self.row + 1
             self.col = -1
         elif name == "mergeCell":
             self._add_merge(attrs.get("ref", ""))

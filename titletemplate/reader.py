@@ -20,10 +20,9 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from python_calamine import CalamineWorkbook
@@ -179,18 +178,20 @@ def _read_identity(
 
 
 def _property_identity(zf: zipfile.ZipFile) -> Identity | None:
+    """The identity JSON from the custom document properties, split into parts of at most
+    255 characters (Excel truncates longer ones): DOC_PROPERTY, DOC_PROPERTY_2, ..."""
     if _CUSTOM_PROPS not in zf.NameToInfo:
         return None
-    for prop in preflight.parse_xml(zf, _CUSTOM_PROPS):
-        if prop.get("name") == DOC_PROPERTY:
-            return identity_from_json("".join(_texts(prop)))
-    return None
-
-
-def _texts(element: Element) -> Iterator[str]:
-    for child in element.iter():
-        if child is not element and child.text:
-            yield child.text
+    props = {
+        prop.get("name", ""): "".join(t for child in prop for t in child.itertext())
+        for prop in preflight.parse_xml(zf, _CUSTOM_PROPS)
+    }
+    if DOC_PROPERTY not in props:
+        return None
+    parts = [props[DOC_PROPERTY]]
+    while f"{DOC_PROPERTY}_{len(parts) + 1}" in props:
+        parts.append(props[f"{DOC_PROPERTY}_{len(parts) + 1}"])
+    return identity_from_json("".join(parts))
 
 
 def _check_identity(
