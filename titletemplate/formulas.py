@@ -63,6 +63,7 @@ N_ORG = "V_ORG"
 N_POS = "V_POS"  # 1..17 as a range: array constants are not allowed in validation
 N_WEIGHT = "V_WT"  # GB 11643 weights for positions 1..17
 N_DIGIT = "V_DIGIT"  # "0".."9" as text
+N_POS8 = "V_P8"  # 1..8 for YYYYMMDD; short because the date validation is 252 of 255 characters
 SEPARATOR = "|"
 
 
@@ -216,8 +217,9 @@ def title_dropdown(ctx: FormulaContext) -> str:
 
 
 def _date_ok_format(j: str) -> str:
-    # MID past the end gives "" and FIND("") is 1, so 8 digits + 9 blanks = 17 hits.
-    return f"AND(LEN({j})=8,{_digits17(j)})"
+    # Only the 8 real positions: past the end MID gives "", and FIND("") is 1 in Excel but an
+    # error in LibreOffice, so counting 17 positions differs between the suites.
+    return f'AND(LEN({j})=8,SUMPRODUCT(--ISNUMBER(FIND(MID({j},{N_POS8},1),"0123456789")))=8)'
 
 
 def issue_date_format(ctx: FormulaContext) -> str:

@@ -58,6 +58,104 @@ CHECK_SUMMARY = "本表共 {n} 行有问题"
 REGION_OWN_LEVEL = "本级"
 FOOTER = "&C第 &P 页 共 &N 页"
 
+# --- template sheet texts ---------------------------------------------------------------
+# The notice's example row; the ID number is synthetic (template.py completes its check char).
+EXAMPLE_VALUES: dict[str, str] = {
+    "region_code": "370000000000山东省本级",
+    "cert_no": "鲁0120200000001",
+    "id_type": "身份证",
+    "name": "张三",
+    "gender": "男",
+    "series": "012 技工学校教师",
+    "level": "正高级",
+    "title_name": "技工学校教师-正高级 实习指导教师",
+    "issue_date": "20191119",
+    "issuer": "山东省人力资源和社会保障厅",
+    "review_body": "山东省人力资源和社会保障厅",
+}
+# Input prompts per column key (Excel: title = header, message <= 255 characters).
+DV_PROMPTS: dict[str, str] = {
+    "region_code": "请从下拉菜单中选择评审机构所在地的行政区划代码。",
+    "cert_no": "按职称证书如实填写编号, 不要有空格; 若无编号可不填写。",
+    "id_type": "请从下拉菜单中选择证件类型。",
+    "id_number": (
+        "身份证号码为 18 位, 最后一位如为 X 请大写。本列是文本格式, 请直接输入, 不要改成数字格式。"
+    ),
+    "name": "填写职称证书获得人的姓名, 不要含有数字。",
+    "gender": "请从下拉菜单中选择。身份证号码第 17 位为单数是男, 双数是女。",
+    "series": (
+        "请从下拉菜单中选择; 如没有合适的选项, 按照职称证书所显示的职称系列 (专业) 如实填写。"
+    ),
+    "level": "请从下拉菜单中选择: 正高级、副高级、中级、初级。",
+    "title_name": "请先选择职称系列和职称级别, 再从下拉菜单中选择职称名称。",
+    "issue_date": "填写 8 位数字, 如 20210101; 不可填写年月日, 不可用“.”或“-”连接。",
+    "issuer": "请填写发证机构官方全称, 如“山东省人力资源和社会保障厅”。",
+    "review_body": "请填写评审机构官方全称, 如“山东省人力资源和社会保障厅”。",
+}
+DV_ERROR_TITLE = "输入有误"  # Excel: <= 32 characters
+DV_WARNING_TITLE = "请核对"
+# Error messages of the data validations per column key (Excel: <= 224 characters).
+DV_ERRORS: dict[str, str] = {
+    "region_code": "请从下拉菜单中选择行政区划代码。",
+    "cert_no": "证书编号不能含有空格, 请按证书如实填写。",
+    "id_type": "请从下拉菜单中选择证件类型。",
+    "id_number": (
+        "证件号码有误: 身份证号码应为 18 位且校验位正确 (最后一位 X 大写), 也不能存成数字。"
+        "请核对后重新输入。"
+    ),
+    "name": "姓名不能含有数字。",
+    "gender": "请从下拉菜单中选择“男”或“女”。",
+    "series": "该职称系列不在下拉菜单中。如职称证书上确实如此, 请点“是”按证书如实填写。",
+    "level": "职称级别应为正高级、副高级、中级或初级。如职称证书上确实如此, 请点“是”继续。",
+    "title_name": "请先选择职称系列和职称级别, 再从下拉菜单中选择职称名称。",
+    "issue_date": (
+        "发证日期应为真实存在的 8 位日期, 如 20210101; 不可填写年月日, 不可用“.”或“-”连接。"
+    ),
+    "issuer": (
+        "同一人员的同一职称 (证件类型、证件号码、职称名称都相同) 已在本表其他行填写过, "
+        "请勿重复填写。"
+    ),
+}
+# Short hints shown by the locked self-check column, one per rule code.
+SHEET_HINTS: dict[str, str] = {
+    "region-missing": "行政区划代码未填写",
+    "region-unknown": "行政区划代码不在下拉菜单中",
+    "region-legacy": "行政区划代码是已调整的历史代码",
+    "cert-no-precision-lost": "证书编号被存成了数字",
+    "cert-no-whitespace": "证书编号含有空格",
+    "id-type-missing": "证件类型未填写",
+    "id-type-unknown": "证件类型不在下拉菜单中",
+    "id-number-missing": "证件号码未填写",
+    "id-number-precision-lost": "证件号码被存成了数字, 后几位已丢失",
+    "id-number-15-digit": "证件号码是 15 位旧号码",
+    "id-number-length": "证件号码位数不对",
+    "id-number-chars": "证件号码含有无效字符",
+    "id-number-birth-date": "证件号码中的出生日期不存在",
+    "id-number-checksum": "证件号码校验位错误",
+    "id-number-prefix": "居住证号码开头不对",
+    "name-missing": "姓名未填写",
+    "name-invalid": "姓名含有数字",
+    "gender-missing": "性别未填写",
+    "gender-unknown": "性别只能填写男或女",
+    "gender-id-mismatch": "性别与身份证号码不符",
+    "series-missing": "职称系列未填写",
+    "series-unknown": "职称系列不在下拉菜单中",
+    "level-missing": "职称级别未填写",
+    "level-unknown": "职称级别不在下拉菜单中",
+    "title-missing": "职称名称未填写",
+    "title-unknown": "职称名称不在职称名称表中",
+    "title-not-in-series": "职称名称与职称系列、级别不符",
+    "issue-date-missing": "发证日期未填写",
+    "issue-date-format": "发证日期应为 8 位数字",
+    "issue-date-invalid": "发证日期不存在",
+    "issue-date-out-of-window": "发证日期不在本次采集范围内",
+    "issuer-missing": "发证机构未填写",
+    "issuer-unknown": "发证机构不在已知机构名单中",
+    "review-body-missing": "评审机构未填写",
+    "review-body-unknown": "评审机构不在已知机构名单中",
+    "duplicate-person-title": "与本表其他行重复 (同一人同一职称)",
+}
+
 # --- Issue messages: one template per catalogue code ------------------------------------
 # Placeholders: {file} {sheet} {row} {column} {header} {value} {detail}.
 MESSAGES: dict[str, str] = {
