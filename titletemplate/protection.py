@@ -1,12 +1,23 @@
-"""Sheet-protection options and workbook structure protection (a zip patch after xlsxwriter)."""
+"""Protection and tamper evidence: sheet-protection options, workbook structure protection (a zip
+patch after xlsxwriter), the signed checksum sheet and document properties, and the password
+helper that reads a template's id back."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from pathlib import Path
+from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from python_calamine import CalamineError, CalamineWorkbook
+
+from .columns import META_SHEET
 from .errors import TemplateError
+from .fingerprint import DOC_PROPERTY, Identity, identity_from_rows, identity_json
+from .keys import sheet_password
+from .vocabsheet import checked
 
 # Data sheet: only the unlocked input block can be selected and typed into; no row/column
 # insert or delete (the reader relies on fixed positions), no cell formatting (keeps "@" text
@@ -26,6 +37,9 @@ DATA_SHEET_PROTECTION: dict[str, bool] = {
     "autofilter": False,
 }
 WORKBOOK_PART = "xl/workbook.xml"
+MAX_PROPERTY_TEXT = (
+    255  # longer custom properties crash or get truncated by Excel (office-js #4378)
+)
 _WORKBOOK_PR = re.compile(r"(<workbookPr\b[^>]*/>)")
 
 
@@ -66,3 +80,51 @@ def lock_structure(data: bytes, password: str) -> bytes:
                 part = xml.encode("utf-8")
             zout.writestr(info, part)
     return out.getvalue()
+
+
+def write_checksum_sheet(sheet: Any, identity: Identity, text: Any) -> None:
+    """The signed identity as text cells: field names in column A, values in column B."""
+    for row, (field, value) in enumerate(identity.rows()):
+        checked(sheet.write_string(row, 0, field, text), "checksum")
+        checked(sheet.write_string(row, 1, value, text), "checksum")
+    checked(sheet.set_column(0, 0, 20), "width")
+    checked(sheet.set_column(1, 1, 100), "width")
+
+
+def template_password(path: str | Path, key: Ed25519PrivateKey) -> str:
+    """The sheet password of a built template, from the template id on its checksum sheet.
+
+    Raises:
+        TemplateError: `file-unreadable` or `template-unsigned`.
+    """
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except (CalamineError, OSError) as exc:
+        raise TemplateError("file-unreadable", f"{Path(path).name}: {type(exc).__name__}") from None
+    try:
+        if META_SHEET not in workbook.sheet_names:
+            raise TemplateError("template-unsigned", Path(path).name)
+        rows = workbook.get_sheet_by_name(META_SHEET).to_python()
+    finally:
+        workbook.close()
+    identity = identity_from_rows(rows)
+    if identity is None:
+        raise TemplateError("template-unsigned", Path(path).name)
+    return sheet_password(key, identity.template_id)
+
+
+def identity_properties(identity: Identity) -> list[tuple[str, str]]:
+    """The identity JSON as custom document properties of at most 255 characters each.
+
+    Excel truncates longer values or crashes reading them; the JSON is about 420 characters,
+    so it is split: DOC_PROPERTY holds the first part, DOC_PROPERTY_2, _3 ... the rest.
+    """
+    text = identity_json(identity)
+    parts: list[str] = []
+    while text:
+        cut = MAX_PROPERTY_TEXT
+        while len(text[:cut].encode("utf-16-le")) // 2 > MAX_PROPERTY_TEXT:
+            cut -= 1
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [(DOC_PROPERTY if i == 0 else f"{DOC_PROPERTY}_{i + 1}", p) for i, p in enumerate(parts)]

@@ -20,7 +20,6 @@ from typing import Any
 import xlsxwriter
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from python_calamine import CalamineError, CalamineWorkbook
 from xlsxwriter.exceptions import XlsxWriterException
 
 from . import idcard, messages, privacy
@@ -42,16 +41,29 @@ from .columns import (
 )
 from .errors import Severity, TemplateError
 from .files import write_bytes_atomic
-from .fingerprint import DOC_PROPERTY, Identity, identity_from_rows, identity_json, make_identity
+from .fingerprint import Identity, make_identity
 from .keys import sheet_password
-from .protection import DATA_SHEET_PROTECTION, lock_structure
+from .protection import (
+    DATA_SHEET_PROTECTION,
+    identity_properties,
+    lock_structure,
+    template_password,
+    write_checksum_sheet,
+)
 from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
 
+__all__ = [
+    "ManifestEntry",
+    "build_template",
+    "build_templates",
+    "identity_properties",
+    "safe_file_name",
+    "template_password",
+    "write_template",
+]
+
 EXCEL_MAX_ROWS = 1_048_576
-MAX_PROPERTY_TEXT = (
-    255  # longer custom properties crash or get truncated by Excel (office-js #4378)
-)
 EXAMPLE_ID_FIRST17 = "37010219730829181"  # synthetic: Jinan Lixia, 1973-08-29, odd digit = male
 CHECK_WIDTH = 30
 MANIFEST_NAME = "manifest.csv"
@@ -169,45 +181,6 @@ def build_templates(
     return result
 
 
-def template_password(path: str | Path, key: Ed25519PrivateKey) -> str:
-    """The sheet password of a built template, from the template id on its checksum sheet.
-
-    Raises:
-        TemplateError: `file-unreadable` or `template-unsigned`.
-    """
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except (CalamineError, OSError) as exc:
-        raise TemplateError("file-unreadable", f"{Path(path).name}: {type(exc).__name__}") from None
-    try:
-        if META_SHEET not in workbook.sheet_names:
-            raise TemplateError("template-unsigned", Path(path).name)
-        rows = workbook.get_sheet_by_name(META_SHEET).to_python()
-    finally:
-        workbook.close()
-    identity = identity_from_rows(rows)
-    if identity is None:
-        raise TemplateError("template-unsigned", Path(path).name)
-    return sheet_password(key, identity.template_id)
-
-
-def identity_properties(identity: Identity) -> list[tuple[str, str]]:
-    """The identity JSON as custom document properties of at most 255 characters each.
-
-    Excel truncates longer values or crashes reading them; the JSON is about 420 characters,
-    so it is split: DOC_PROPERTY holds the first part, DOC_PROPERTY_2, _3 ... the rest.
-    """
-    text = identity_json(identity)
-    parts: list[str] = []
-    while text:
-        cut = MAX_PROPERTY_TEXT
-        while len(text[:cut].encode("utf-16-le")) // 2 > MAX_PROPERTY_TEXT:
-            cut -= 1
-        parts.append(text[:cut])
-        text = text[cut:]
-    return [(DOC_PROPERTY if i == 0 else f"{DOC_PROPERTY}_{i + 1}", p) for i, p in enumerate(parts)]
-
-
 # --- request checks -----------------------------------------------------------------------
 
 
@@ -277,11 +250,7 @@ def _render(
     vocab_sheet.very_hidden()
     vocab_sheet.protect(password)
 
-    for row, (field, value) in enumerate(identity.rows()):
-        checked(meta.write_string(row, 0, field, fmt["text"]), "meta")
-        checked(meta.write_string(row, 1, value, fmt["text"]), "meta")
-    checked(meta.set_column(0, 0, 20), "width")
-    checked(meta.set_column(1, 1, 100), "width")
+    write_checksum_sheet(meta, identity, fmt["text"])
     meta.very_hidden()
     meta.protect(password)
 
@@ -345,7 +314,7 @@ def _write_layout(data: Any, fmt: dict[str, Any], unit: Unit, sheet: SheetFormul
     checked(data.merge_range(r, 0, r, last, messages.TITLE_LINE, fmt["title"]), "title")
     checked(data.set_row(r, 26), "height")
     r = UNIT_ROW - 1
-    signer_col = BY_KEY["title_name"].index  # 负责人 stands above column I in the notice
+    signer_col = BY_KEY["title_name"].index  # the signer label stands above column I in the notice
     checked(data.write_string(r, 0, messages.UNIT_LABEL, fmt["label"]), "unit")
     checked(data.merge_range(r, 1, r, signer_col - 1, unit.name, fmt["unit"]), "unit")
     checked(data.write_string(r, signer_col, messages.SIGNER_LABEL, fmt["label"]), "signer")
