@@ -304,6 +304,8 @@ def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
         c = counts.get(o.submission_id, {}) if o.submission_id is not None else {}
         s = subs.get(o.submission_id) if o.submission_id is not None else None
         code = o.rejected_code or (o.notes[0][0] if o.notes else "")
+        if not code and s is not None and s.status == "superseded":
+            code = "submission-superseded"  # a later file of this batch replaced it
         valid, invalid = c.get("valid", 0), c.get("invalid", 0)
         duplicate, excluded = c.get("duplicate", 0), c.get("excluded", 0)
         out.append(
@@ -402,12 +404,12 @@ def _corrections(
         )
     paths = []
     for (name, code), rows in by_unit.items():
-        unit = vocab.find_unit(name) or Unit(name=name, code=code)
+        found = vocab.find_unit(name) or Unit(name=name, code=code)
         paths.append(
             write_correction(
                 out,
                 vocab,
-                unit,
+                found,
                 key,
                 rows,
                 issued_at=issued_at,

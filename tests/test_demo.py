@@ -1,0 +1,58 @@
+"""`titletemplate demo`: the whole loop on built-in defaults, deterministic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from titletemplate import idcard
+from titletemplate.demo import DemoResult, run_demo
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoResult:
+    return run_demo(tmp_path_factory.mktemp("demo"))
+
+
+def test_demo_summary_has_every_kind_of_row(demo: DemoResult) -> None:
+    assert demo.ingest.totals == {
+        "files": 5, "accepted_files": 4, "rejected_files": 1, "rows": 48,
+        "valid_rows": 38, "invalid_rows": 8, "duplicate_rows": 1, "excluded_rows": 1,
+    }  # fmt: skip
+    assert demo.ingest.missing_units == ()
+
+
+def test_demo_shows_the_typical_mistakes(demo: DemoResult) -> None:
+    found = [
+        (r.file_name[:2], r.issue.code, r.issue.row, r.issue.column) for r in demo.ingest.issues
+    ]
+    assert found == [
+        ("~$", "file-lock", None, ""),
+        ("01", "duplicate-conflict", 9, "B"),
+        ("01", "id-number-precision-lost", 10, "D"),
+        ("01", "id-number-checksum", 12, "D"),
+        ("01", "issue-date-converted", 14, "J"),
+        ("01", "issue-date-invalid", 14, "J"),
+        ("02", "issue-date-invalid", 9, "J"),
+        ("02", "title-not-in-series", 11, "I"),
+        ("02", "already-e-certified", 15, "B"),
+        ("03", "duplicate-certificate", 8, "B"),
+        ("03", "duplicate-conflict", 9, "B"),
+        ("04", "title-revoked", 13, "I"),
+    ]
+    assert len(demo.ingest.corrections) == 4
+
+
+def test_demo_ids_have_valid_check_digits_except_the_deliberate_one(demo: DemoResult) -> None:
+    lines = demo.ingest.consolidated_csv.read_text("utf-8-sig").splitlines()[1:]
+    numbers = [line.split(",")[3] for line in lines]
+    assert len(numbers) == 38 and all(idcard.has_valid_check_char(n) for n in numbers)
+
+
+def test_demo_is_deterministic(demo: DemoResult, tmp_path: Path) -> None:
+    again = run_demo(tmp_path)
+    assert again.ingest.consolidated_csv.read_bytes() == demo.ingest.consolidated_csv.read_bytes()
+    assert [r.message for r in again.ingest.issues][1:] == [r.message for r in demo.ingest.issues][
+        1:
+    ]

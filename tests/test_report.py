@@ -1,0 +1,183 @@
+"""Report writers on literal inputs: sheet names, CSV safety, errors.xlsx and report.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from helpers_ingest import GOOD, TEACHER, sheet_rows
+
+from titletemplate.columns import COLUMNS
+from titletemplate.report import (
+    FileSummary,
+    mask_value,
+    report_issue,
+    sheet_name,
+    totals,
+    write_consolidated,
+    write_errors,
+    write_report_json,
+)
+from titletemplate.vocab import Vocab
+
+LONG_UNIT = "日照市某某某某某某某某某某某某某某某某某某某某某某某某有限责任公司第一分公司"
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["a[b]:c*?/\\d"], ["a_b__c____d"]),
+        (["x" * 40], ["x" * 31]),
+        (["Unit", "unit", "UNIT"], ["Unit", "unit~2", "UNIT~3"]),
+        (["y" * 40, "y" * 35], ["y" * 31, "y" * 29 + "~2"]),
+        (["'quoted'", "  "], ["quoted", "_"]),
+    ],
+    ids=["bad-chars", "too-long", "case-duplicates", "long-duplicates", "quotes-blank"],
+)
+def test_sheet_names_are_legal_and_unique(names: list[str], expected: list[str]) -> None:
+    used: set[str] = set()
+    assert [sheet_name(n, used) for n in names] == expected
+
+
+def test_ids_are_masked_by_position_and_other_text_by_pattern() -> None:
+    assert mask_value("D", "370102197308291814") == "370102********1814"
+    assert mask_value("E", "370102197308291814 张三") == "370102********1814 张三"
+    assert mask_value("J", "20190229") == "20190229"
+    assert mask_value("D", "") == ""
+
+
+def _row(**changes: str) -> tuple[str, ...]:
+    values = {**GOOD, **changes}
+    return tuple(values[c.key] for c in COLUMNS)
+
+
+def test_consolidated_csv_is_bom_utf8_and_formula_safe(tmp_path: Path, vocab: Vocab) -> None:
+    rows = [_row(name="=1+2"), _row(cert_no="-12", issuer="@SUM(A1)", review_body="\tx")]
+    xlsx, csv_path = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf" + "行政区划代码,证书编号".encode())
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[1].split(",")[4] == "'=1+2"
+    assert lines[2].split(",")[1] == "'-12"
+    assert lines[2].split(",")[10:] == ["'@SUM(A1)", "'\tx"]
+    book = sheet_rows(xlsx)
+    assert book[0][0] == "附件 1: 数据梳理格式模板 (职称证书信息)"
+    assert (book[2][4], book[3][1]) == ("=1+2", "-12")
+
+
+def test_split_sheets_follow_routing_order_with_unassigned_last(
+    tmp_path: Path, vocab: Vocab
+) -> None:
+    rows = [_row(), _row(**TEACHER, cert_no="T1"), _row(series="999 其他", cert_no="X")]
+    groups = [
+        ("012 技工学校教师", "正高级", 1),
+        ("904 中小学教师", "中级", 1),
+        ("999 其他", "正高级", 1),
+    ]
+    xlsx, _ = write_consolidated(
+        tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab, groups=groups, split_by_office=True
+    )
+    wb = openpyxl.load_workbook(xlsx, read_only=True)
+    assert wb.sheetnames == ["日照市教育局", "未分配"]
+    assert [r[1] for r in wb["未分配"].iter_rows(min_row=3, values_only=True)] == [
+        "鲁0120200000001",
+        "X",
+    ]
+    wb.close()
+
+
+def _file(path: str, unit: str, **counts: int) -> FileSummary:
+    base = {"rows": 0, "valid_rows": 0, "invalid_rows": 0, "duplicate_rows": 0, "excluded_rows": 0}
+    base |= counts
+    status = "rejected" if not unit else "accepted"
+    return FileSummary(path=path, status=status, code="", unit=unit, template_id="", **base)  # type: ignore[typeddict-item]
+
+
+FILES = [
+    _file("/in/a.xlsx", LONG_UNIT, rows=3, valid_rows=1, invalid_rows=1, duplicate_rows=1),
+    _file("/in/b.xlsx", "日照市教育局", rows=1, excluded_rows=1),
+    _file("/in/c.xls", ""),
+]
+ISSUES = [
+    report_issue(unit="", path="/in/c.xls", file_name="c.xls", code="file-legacy-xls"),
+    report_issue(
+        unit=LONG_UNIT,
+        path="/in/a.xlsx",
+        file_name="a.xlsx",
+        code="id-number-checksum",
+        sheet="附件1",
+        row=9,
+        column="D",
+        value="370102197308291817",
+    ),
+    report_issue(
+        unit="日照市教育局",
+        path="/in/b.xlsx",
+        file_name="b.xlsx",
+        code="already-e-certified",
+        sheet="附件1",
+        row=8,
+        column="B",
+        value="鲁01",
+    ),
+]
+
+
+def test_errors_workbook_has_a_summary_then_a_sheet_per_unit(tmp_path: Path) -> None:
+    path = write_errors(tmp_path / "errors.xlsx", ISSUES, FILES)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["汇总", "未识别单位", LONG_UNIT[:31], "日照市教育局"]
+    summary = [r for r in wb["汇总"].iter_rows(values_only=True)]
+    assert summary[:5] == [
+        ("单位", "文件数", "行数", "有效", "有误", "重复", "排除", "问题数"),
+        (LONG_UNIT, 1, 3, 1, 1, 1, 0, 1),
+        ("日照市教育局", 1, 1, 0, 0, 0, 1, 1),
+        ("未识别单位", 1, 0, 0, 0, 0, 0, 1),
+        ("合计", 3, 4, 1, 1, 1, 1, 3),
+    ]
+    assert [r[:3] for r in summary[6:]] == [
+        ("代码", "级别", "数量"),
+        ("already-e-certified", "信息", 1),
+        ("file-legacy-xls", "错误", 1),
+        ("id-number-checksum", "错误", 1),
+    ]
+    unit_rows = list(wb[LONG_UNIT[:31]].iter_rows(values_only=True))
+    assert unit_rows == [
+        ("单位", "文件", "工作表", "行号", "列", "列名", "内容", "代码", "级别", "说明"),
+        (LONG_UNIT, "a.xlsx", "附件1", 9, "D", "证件号码", "370102********1817",
+         "id-number-checksum", "错误",
+         "第 9 行 证件号码(D 列)“370102********1817”校验位错误,请核对号码。"),
+    ]  # fmt: skip
+    wb.close()
+
+
+def test_report_json_is_exactly_the_documented_document(tmp_path: Path) -> None:
+    total = totals(FILES)
+    path = write_report_json(tmp_path / "report.json", FILES, ISSUES[1:2], total, ["X"])
+    assert json.loads(path.read_text("utf-8")) == {
+        "files": [dict(f) for f in FILES],
+        "issues": [
+            {
+                "code": "id-number-checksum",
+                "severity": "error",
+                "file": "/in/a.xlsx",
+                "sheet": "附件1",
+                "row": 9,
+                "column": "D",
+                "message": "第 9 行 证件号码(D 列)“370102********1817”校验位错误,请核对号码。",
+            }
+        ],
+        "totals": {
+            "files": 3,
+            "accepted_files": 2,
+            "rejected_files": 1,
+            "rows": 4,
+            "valid_rows": 1,
+            "invalid_rows": 1,
+            "duplicate_rows": 1,
+            "excluded_rows": 1,
+        },
+        "missing_units": ["X"],
+    }

@@ -1,0 +1,216 @@
+"""The whole loop on built-in defaults: templates for four demo units, filled the way clerks
+fill them (with their typical mistakes), then ingested. Synthetic people, fixed seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from . import idcard, messages
+from .columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
+from .ingest import DB_NAME, IngestResult, Progress, ingest
+from .keys import DEMO_DIR, load_private_key, load_public_key
+from .template import MANIFEST_NAME, build_templates
+from .vocab import Region, Title, Unit, Vocab, load_vocab, text_key, title_group_key
+
+SEED = 20210317
+ISSUED_AT = "2021-03-17T08:00:00Z"
+RECEIVED_AT = "2021-03-27T09:00:00Z"
+DEMO_ROWS = 100  # input rows per demo template (the campaign's 2,000 only slow the demo down)
+ROWS_PER_UNIT = 12
+CITY_REGION = "371100000000"  # Rizhao: the demo people live and were reviewed there
+_KEYS = tuple(c.key for c in COLUMNS)
+
+Row = dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoResult:
+    out_dir: Path
+    templates: tuple[Path, ...]
+    submissions: tuple[Path, ...]  # the filled files, as units would return them
+    revoked: Path
+    ecert: Path
+    ingest: IngestResult
+
+
+def demo_units(vocab: Vocab) -> list[Unit]:
+    """Two employers, the supervising office of the first, and a district bureau."""
+    employers = [u for u in vocab.units if u.kind == "employer"][:2]
+    supervisor = vocab.find_unit(employers[0].supervisor) if employers else None
+    district = next(u for u in vocab.units if u.kind == "district_bureau")
+    units = [*employers, *([supervisor] if supervisor else []), district]
+    return list(dict.fromkeys(units))
+
+
+def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoResult:
+    """Build, fill and ingest the demo; outputs go to out_dir/{templates,returned,report}."""
+    out = Path(out_dir)
+    vocab = load_vocab()
+    # Always the built-in demo pair, even when $TITLETEMPLATE_KEY_FILE names the real key.
+    key, _ = load_private_key(DEMO_DIR / "demo-private.pem")
+    public_key, _ = load_public_key(DEMO_DIR / "demo-public.pem")
+    units = demo_units(vocab)
+    templates_dir, returned, report = out / "templates", out / "returned", out / "report"
+    for folder in (returned, report):  # a demo run starts from scratch
+        shutil.rmtree(folder, ignore_errors=True)
+    entries = build_templates(
+        vocab, units, key, templates_dir, issued_at=ISSUED_AT, rows=DEMO_ROWS, jobs=1
+    )
+    rows = _demo_rows(vocab, units, random.Random(SEED))
+    submissions = []
+    for n, (entry, unit_rows) in enumerate(zip(entries, rows.filled, strict=True), start=1):
+        # Numbered as received, so that the first arrival is the first file in path order.
+        target = returned / f"{n:02d}-{entry.file}"
+        submissions.append(_fill(templates_dir / entry.file, target, unit_rows))
+    lock = returned / f"~${submissions[0].name}"  # Excel's lock file, sent along by mistake
+    lock.write_bytes(b"\x00" * 165)
+    revoked = _write_list(report / "revoked.csv", rows.revoked)
+    ecert = _write_list(report / "ecert.csv", rows.ecert)
+    result = ingest(
+        [returned],
+        report,
+        vocab=vocab,
+        public_key=public_key,
+        private_key=key,
+        db_path=report / DB_NAME,
+        revoked=revoked,
+        ecert=ecert,
+        manifest=templates_dir / MANIFEST_NAME,
+        received_at=RECEIVED_AT,
+        correction_rows=DEMO_ROWS,
+        progress=progress,
+    )
+    return DemoResult(
+        out, tuple(templates_dir / e.file for e in entries), tuple(submissions), revoked, ecert,
+        result,
+    )  # fmt: skip
+
+
+# --- synthetic rows -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _DemoRows:
+    filled: list[list[Row]]  # per unit, in the order of demo_units
+    revoked: list[tuple[str, str]]  # (id number, cert no)
+    ecert: list[tuple[str, str]]
+
+
+class _People:
+    def __init__(self, vocab: Vocab, rng: random.Random) -> None:
+        self.vocab, self.rng = vocab, rng
+        self.regions: list[Region] = [
+            r for r in vocab.current_regions if r.code == CITY_REGION or r.parent == CITY_REGION
+        ]
+        self.issuers = [o.name for o in vocab.orgs if "issuer" in o.roles][:2]
+        self.serial = 0
+
+    def person_id(self, male: bool) -> str:
+        born = dt.date(1965, 1, 1) + dt.timedelta(days=self.rng.randrange(30 * 365))
+        seq = self.rng.randrange(50) * 2 + (1 if male else 0)
+        area = self.rng.choice([r for r in self.regions if r.level == "county"]).code[:6]
+        return idcard.complete(f"{area}{born:%Y%m%d}{seq:03d}")
+
+    def name(self) -> str:
+        given = "".join(
+            self.rng.choice(messages.DEMO_GIVEN) for _ in range(self.rng.choice((1, 2)))
+        )
+        return self.rng.choice(messages.DEMO_SURNAMES) + given
+
+    def row(self, titles: Sequence[Title], reviewer: str) -> Row:
+        vocab, rng = self.vocab, self.rng
+        title = rng.choice(titles)
+        series = next(s for s in vocab.series if s.name == title.series)
+        male = rng.random() < 0.5
+        self.serial += 1
+        issued = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(9 * 365))
+        return {
+            "region_code": rng.choice(self.regions).display,
+            "cert_no": f"{messages.DEMO_CERT_PREFIX}{series.code}{issued:%Y}{self.serial:06d}",
+            "id_type": vocab.id_types[0].name,
+            "id_number": self.person_id(male),
+            "name": self.name(),
+            "gender": messages.GENDERS[0 if male else 1],
+            "series": series.display,
+            "level": title.level,
+            "title_name": title.name,
+            "issue_date": f"{issued:%Y%m%d}",
+            "issuer": rng.choice(self.issuers),
+            "review_body": reviewer,
+        }
+
+
+def _titles_for(vocab: Vocab, unit: Unit) -> tuple[list[Title], str]:
+    """Titles a unit plausibly reports (its own or its supervisor's routing scope)."""
+    office = unit.name if unit.kind == "office" else unit.supervisor
+    route = next((r for r in vocab.routing if r.office == office and r.scope), vocab.routing[0])
+    scope = {(s.series, lv) for s in route.scope for lv in s.levels}
+    titles = [t for t in vocab.titles if (t.series, t.level) in scope and not t.legacy]
+    reviewer = route.office if vocab.find_org(route.office) else vocab.orgs[0].name
+    return titles, reviewer
+
+
+def _demo_rows(vocab: Vocab, units: Sequence[Unit], rng: random.Random) -> _DemoRows:
+    people = _People(vocab, rng)
+    filled: list[list[Row]] = []
+    for unit in units:
+        titles, reviewer = _titles_for(vocab, unit)
+        filled.append([people.row(titles, reviewer) for _ in range(ROWS_PER_UNIT)])
+    school, port, office, district = (filled + [[]] * 4)[:4]
+    # The typical mistakes, each on its own row (Excel row = FIRST_DATA_ROW + index).
+    school[2]["id_number"] = float(str(school[2]["id_number"]))  # typed as a number
+    wrong = str(school[4]["id_number"])
+    school[4]["id_number"] = wrong[:17] + ("0" if wrong[17] != "0" else "1")  # wrong check digit
+    school[6]["issue_date"] = "2019-02-29"  # no such day, typed as text with dashes
+    port[1]["issue_date"] = "20190229"
+    port[3]["title_name"] = _foreign_title(vocab, port[3])  # a title outside its series
+    # The supervising office sends two of the school's rows again: one identical, one
+    # with another issue date (a conflicting version of the same certificate).
+    if office:
+        office[0] = dict(school[0])
+        office[1] = dict(school[1])
+        office[1]["issue_date"] = _another_date(str(school[1]["issue_date"]))
+    revoked = [(str(district[5]["id_number"]), str(district[5]["cert_no"]))] if district else []
+    ecert = [(str(port[7]["id_number"]), "")]
+    return _DemoRows(filled, revoked, ecert)
+
+
+def _foreign_title(vocab: Vocab, row: Row) -> str:
+    key = title_group_key(str(row["series"]), str(row["level"]))
+    group: frozenset[str] = vocab.title_groups.get(key, frozenset())
+    return next(t.name for t in vocab.titles if text_key(t.name) not in group and not t.legacy)
+
+
+def _another_date(yyyymmdd: str) -> str:
+    day = dt.datetime.strptime(yyyymmdd, "%Y%m%d").date()
+    return f"{day + dt.timedelta(days=1 if day.day < 28 else -1):%Y%m%d}"
+
+
+def _fill(template: Path, target: Path, rows: Sequence[Row]) -> Path:
+    """Type the rows into a copy of the template with openpyxl, as a clerk's save would."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    wb = openpyxl.load_workbook(template)
+    try:
+        ws = wb[DATA_SHEET]
+        for i, row in enumerate(rows):
+            for c, key in enumerate(_KEYS, start=1):
+                ws.cell(FIRST_DATA_ROW + i, c).value = row[key]
+        wb.save(target)
+    finally:
+        wb.close()
+    return target
+
+
+def _write_list(path: Path, entries: Sequence[tuple[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [",".join((messages.HEADERS["id_number"], messages.HEADERS["cert_no"]))]
+    lines += [",".join(e) for e in entries]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    return path
