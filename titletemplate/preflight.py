@@ -8,11 +8,13 @@ import codecs
 import contextlib
 import io
 import posixpath
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 from xml.sax import SAXException
 from xml.sax.handler import ContentHandler
@@ -31,7 +33,9 @@ MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # all parts together, as declared in the z
 MAX_PARTS = 10_000
 MAX_RATIO = 100  # real workbooks compress 5-20x; only checked for parts above RATIO_FLOOR
 RATIO_FLOOR = 10 * 2**20
-XML_HEAD_BYTES = 64 * 1024  # a DOCTYPE must come before the root element, i.e. in the head
+XML_HEAD_BYTES = 64 * 1024
+# What may precede the root element besides a DOCTYPE: BOM, space, declaration/PIs, comments.
+_PROLOG_ITEM = re.compile(rb"\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 ZIP_MAGIC = b"PK"
@@ -86,16 +90,24 @@ def load_checked(path: Path) -> bytes:
     return data
 
 
+def magic_code(name: str, data: bytes) -> str | None:
+    """The code for content that is not a zip at all (empty, OLE, HTML, text); None for a zip."""
+    if not data:
+        return "file-empty"
+    if data.startswith(OLE_MAGIC):
+        return classify_ole(name, data)
+    if not data.startswith(ZIP_MAGIC):
+        return _sniff_text(data)
+    return None
+
+
 def check_bytes(name: str, data: bytes) -> None:
     """Reject anything that is not a plain, sanely sized transitional `.xlsx` package."""
-    if not data:
-        raise SubmissionError("file-empty")
     if len(data) > MAX_FILE_BYTES:
         raise SubmissionError("file-too-large", f"{len(data) // 2**20} MB")
-    if data.startswith(OLE_MAGIC):
-        raise SubmissionError(classify_ole(name, data))
-    if not data.startswith(ZIP_MAGIC):
-        raise SubmissionError(_sniff_text(data))
+    code = magic_code(name, data)
+    if code is not None:
+        raise SubmissionError(code)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             _check_package(zf)
@@ -173,12 +185,30 @@ def _check_package(zf: zipfile.ZipFile) -> None:
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             with zf.open(info) as fh:
-                head = fh.read(XML_HEAD_BYTES)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise SubmissionError("file-unsafe-xml", "DOCTYPE")
+                if _has_doctype(fh):
+                    raise SubmissionError("file-unsafe-xml", "DOCTYPE")
     with zf.open(WORKBOOK_PART) as fh:
         if STRICT_NAMESPACE in fh.read(XML_HEAD_BYTES):
             raise SubmissionError("file-strict-ooxml")
+
+
+def _has_doctype(fh: IO[bytes]) -> bool:
+    """True when the prolog holds a DOCTYPE (no OOXML part has one; entity attacks need it).
+
+    Reads only up to the root element, however long a comment before it is.
+    """
+    buffer = b""
+    while True:
+        chunk = fh.read(XML_HEAD_BYTES)
+        buffer += chunk
+        pos = 0
+        while item := _PROLOG_ITEM.match(buffer, pos):
+            pos = item.end()
+        buffer = buffer[pos:]
+        if buffer.startswith(b"<!DOCTYPE"):
+            return True
+        if not chunk or (len(buffer) >= 9 and not buffer.startswith(b"<!--")):
+            return False  # the root element (or junk the parsers will refuse) comes next
 
 
 def parse_xml(zf: zipfile.ZipFile, part: str) -> Element:

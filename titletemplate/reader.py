@@ -152,12 +152,11 @@ def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Issu
 def _sniff_spreadsheet(file: Path, code: str) -> str:
     """A `.xls`/`.et` is often HTML, text or an encrypted file under that name: say which."""
     try:
-        preflight.check_bytes(file.name, file.read_bytes())
-    except SubmissionError as exc:
-        return exc.code
+        with file.open("rb") as fh:
+            data = fh.read(preflight.MAX_FILE_BYTES)
     except OSError as exc:
         return "file-unreadable" if isinstance(exc, PermissionError) else code
-    return code  # a valid xlsx package under a legacy name: still ask for a .xlsx file
+    return preflight.magic_code(file.name, data) or code
 
 
 def _read_identity(
