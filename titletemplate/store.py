@@ -10,75 +10,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from .columns import COLUMNS
 from .dedupe import Candidate, Resolution, Status
 from .errors import CATALOGUE, StoreError
 from .exclusions import ExclusionEntry, ExclusionKind
+from .schema import KEYS, SCHEMA_VERSION, migration
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_MS = 30_000  # another ingest may hold the write lock for one file's transaction
-KEYS = tuple(c.key for c in COLUMNS)
 _VALUES = ", ".join(KEYS)
-
-_SCHEMA_1 = f"""
-CREATE TABLE submissions (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL,
-    file_name TEXT NOT NULL,
-    sha256 TEXT NOT NULL UNIQUE,
-    template_id TEXT NOT NULL DEFAULT '',
-    unit TEXT NOT NULL DEFAULT '',
-    unit_code TEXT NOT NULL DEFAULT '',
-    received_at TEXT NOT NULL,
-    vocab_fingerprint TEXT NOT NULL DEFAULT '',
-    sheet TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL CHECK (status IN ('current', 'superseded', 'rejected')),
-    code TEXT NOT NULL DEFAULT '',
-    superseded_by INTEGER REFERENCES submissions(id)
-);
-CREATE INDEX submissions_template ON submissions(template_id, status);
-CREATE TABLE rows (
-    id INTEGER PRIMARY KEY,
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    excel_row INTEGER NOT NULL,
-    {", ".join(f"{k} TEXT NOT NULL" for k in KEYS)},
-    checked TEXT NOT NULL CHECK (checked IN ('valid', 'invalid')),
-    status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate', 'excluded')),
-    row_hash TEXT NOT NULL,
-    UNIQUE (submission_id, excel_row)
-);
-CREATE TABLE sources (
-    row_id INTEGER PRIMARY KEY REFERENCES rows(id),
-    kept_row_id INTEGER NOT NULL REFERENCES rows(id),
-    via TEXT NOT NULL
-);
-CREATE INDEX sources_kept ON sources(kept_row_id);
-CREATE TABLE issues (
-    id INTEGER PRIMARY KEY,
-    submission_id INTEGER NOT NULL REFERENCES submissions(id),
-    row_id INTEGER REFERENCES rows(id),
-    origin TEXT NOT NULL CHECK (origin IN ('file', 'row', 'derived')),
-    code TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    sheet TEXT NOT NULL DEFAULT '',
-    row INTEGER,
-    "column" TEXT NOT NULL DEFAULT '',
-    value TEXT NOT NULL DEFAULT '',
-    value_masked TEXT NOT NULL DEFAULT '',
-    detail TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX issues_submission ON issues(submission_id, origin);
-CREATE TABLE exclusions (
-    kind TEXT NOT NULL CHECK (kind IN ('revoked', 'ecert')),
-    id_number TEXT NOT NULL,
-    cert_no TEXT NOT NULL DEFAULT '',
-    title_name TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX exclusions_kind ON exclusions(kind);
-"""
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1,)  # MIGRATIONS[n] takes user_version n to n + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +96,11 @@ class RowLocation:
     sheet: str
 
 
+_CHUNK = 900
+_ISSUE_COLS = (
+    'i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet, i.row, i."column",'
+    " i.value, i.value_masked, i.detail"
+)
 _SUB_COLS = (
     "id, path, file_name, sha256, template_id, unit, unit_code, sheet, status, code, superseded_by"
 )
@@ -203,9 +148,8 @@ class Store:
             raise StoreError("store-too-new", f"{self.path.name}: schema {version}")
         for n in range(version, SCHEMA_VERSION):
             with self._transaction() as db:
-                for statement in MIGRATIONS[n].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                for statement in migration(n):
+                    db.execute(statement)
                 db.execute(f"PRAGMA user_version = {n + 1}")
 
     # --- submissions -------------------------------------------------------------------
@@ -217,15 +161,8 @@ class Store:
         return StoredSubmission(*row) if row else None
 
     def submissions(self, ids: Iterable[int]) -> dict[int, StoredSubmission]:
-        wanted = sorted(set(ids))
-        out: dict[int, StoredSubmission] = {}
-        for chunk in _chunks(wanted):
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(
-                f"SELECT {_SUB_COLS} FROM submissions WHERE id IN ({marks})", chunk
-            ):
-                out[row[0]] = StoredSubmission(*row)
-        return out
+        sql = f"SELECT {_SUB_COLS} FROM submissions WHERE id IN ({{ids}})"
+        return {r[0]: StoredSubmission(*r) for r in self._select_in(sql, ids)}
 
     def add(
         self, sub: NewSubmission, rows: Sequence[NewRow], issues: Sequence[NewIssue]
@@ -416,65 +353,51 @@ class Store:
     def status_counts(self, ids: Iterable[int]) -> dict[int, dict[str, int]]:
         """Rows per status for each submission."""
         out: dict[int, dict[str, int]] = {i: {s.value: 0 for s in Status} for i in ids}
-        for chunk in _chunks(sorted(out)):
-            marks = ",".join("?" * len(chunk))
-            for sid, status, n in self._db.execute(
-                f"SELECT submission_id, status, COUNT(*) FROM rows"
-                f" WHERE submission_id IN ({marks}) GROUP BY submission_id, status",
-                chunk,
-            ):
-                out[sid][status] = n
+        sql = (
+            "SELECT submission_id, status, COUNT(*) FROM rows"
+            " WHERE submission_id IN ({ids}) GROUP BY submission_id, status"
+        )
+        for sid, status, n in self._select_in(sql, out):
+            out[sid][status] = n
         return out
 
     def issues(self, ids: Iterable[int]) -> list[StoredIssue]:
         """Issues of these submissions: by submission, file-level first, then by row."""
-        out: list[StoredIssue] = []
-        for chunk in _chunks(sorted(set(ids))):
-            marks = ",".join("?" * len(chunk))
-            out += [
-                StoredIssue(*r)
-                for r in self._db.execute(
-                    "SELECT i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet, i.row,"
-                    ' i."column", i.value, i.value_masked, i.detail FROM issues i'
-                    " JOIN submissions s ON s.id = i.submission_id"
-                    f" WHERE i.submission_id IN ({marks})"
-                    " ORDER BY i.submission_id, i.row IS NOT NULL, i.row, i.id",
-                    chunk,
-                )
-            ]
-        return out
+        sql = (
+            f"SELECT {_ISSUE_COLS} FROM issues i JOIN submissions s ON s.id = i.submission_id"
+            " WHERE i.submission_id IN ({ids})"
+            " ORDER BY i.submission_id, i.row IS NOT NULL, i.row, i.id"
+        )
+        return [StoredIssue(*r) for r in self._select_in(sql, ids)]
 
     def invalid_rows(self, ids: Iterable[int]) -> list[tuple[int, str, str, int, tuple[str, ...]]]:
         """(row id, unit, unit code, Excel row, values) of invalid rows, in arrival order."""
-        out: list[tuple[int, str, str, int, tuple[str, ...]]] = []
-        for chunk in _chunks(sorted(set(ids))):
-            marks = ",".join("?" * len(chunk))
-            out += [
-                (r[0], r[1], r[2], r[3], tuple(r[4:]))
-                for r in self._db.execute(
-                    f"SELECT r.id, s.unit, s.unit_code, r.excel_row, {_prefixed('r')} FROM rows r"
-                    " JOIN submissions s ON s.id = r.submission_id"
-                    f" WHERE r.status = 'invalid' AND s.status = 'current'"
-                    f" AND r.submission_id IN ({marks}) ORDER BY r.submission_id, r.excel_row",
-                    chunk,
-                )
-            ]
-        return out
+        sql = (
+            f"SELECT r.id, s.unit, s.unit_code, r.excel_row, {_prefixed('r')} FROM rows r"
+            " JOIN submissions s ON s.id = r.submission_id"
+            " WHERE r.status = 'invalid' AND s.status = 'current' AND r.submission_id IN ({ids})"
+            " ORDER BY r.submission_id, r.excel_row"
+        )
+        return [(r[0], r[1], r[2], r[3], tuple(r[4:])) for r in self._select_in(sql, ids)]
 
     def row_issues(self, row_ids: Iterable[int]) -> dict[int, list[StoredIssue]]:
         """Issues attached to these rows."""
+        sql = (
+            f"SELECT i.row_id, {_ISSUE_COLS} FROM issues i"
+            " JOIN submissions s ON s.id = i.submission_id WHERE i.row_id IN ({ids}) ORDER BY i.id"
+        )
         out: dict[int, list[StoredIssue]] = {}
-        for chunk in _chunks(sorted(set(row_ids))):
-            marks = ",".join("?" * len(chunk))
-            for r in self._db.execute(
-                "SELECT i.row_id, i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet,"
-                ' i.row, i."column", i.value, i.value_masked, i.detail FROM issues i'
-                " JOIN submissions s ON s.id = i.submission_id"
-                f" WHERE i.row_id IN ({marks}) ORDER BY i.id",
-                chunk,
-            ):
-                out.setdefault(r[0], []).append(StoredIssue(*r[1:]))
+        for r in self._select_in(sql, row_ids):
+            out.setdefault(r[0], []).append(StoredIssue(*r[1:]))
         return out
+
+    def _select_in(self, sql: str, ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
+        """Run `sql` with `{ids}` bound to `ids` in chunks (SQLite limits bound parameters
+        per statement: 999 in older builds), in ascending id order."""
+        wanted = sorted(set(ids))
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            yield from self._db.execute(sql.format(ids=",".join("?" * len(chunk))), chunk)
 
     def valid_rows(self) -> Iterator[tuple[str, ...]]:
         """The consolidated rows: valid rows of current submissions, in arrival order."""
@@ -530,9 +453,3 @@ def _origin(issue: NewIssue) -> str:
 
 def _prefixed(alias: str) -> str:
     return ", ".join(f"{alias}.{k}" for k in KEYS)
-
-
-def _chunks(items: Sequence[int], size: int = 900) -> Iterator[list[int]]:
-    """SQLite limits bound parameters per statement (999 in older builds)."""
-    for i in range(0, len(items), size):
-        yield list(items[i : i + size])

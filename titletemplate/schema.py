@@ -1,0 +1,73 @@
+"""The store's SQLite schema and its migrations (PRAGMA user_version is the schema version)."""
+
+from __future__ import annotations
+
+from .columns import COLUMNS
+
+KEYS = tuple(c.key for c in COLUMNS)  # the 12 value columns of `rows`, in layout order
+SCHEMA_VERSION = 1
+
+_SCHEMA_1 = f"""
+CREATE TABLE submissions (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    template_id TEXT NOT NULL DEFAULT '',
+    unit TEXT NOT NULL DEFAULT '',
+    unit_code TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    vocab_fingerprint TEXT NOT NULL DEFAULT '',
+    sheet TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL CHECK (status IN ('current', 'superseded', 'rejected')),
+    code TEXT NOT NULL DEFAULT '',
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX submissions_template ON submissions(template_id, status);
+CREATE TABLE rows (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    excel_row INTEGER NOT NULL,
+    {", ".join(f"{k} TEXT NOT NULL" for k in KEYS)},
+    checked TEXT NOT NULL CHECK (checked IN ('valid', 'invalid')),
+    status TEXT NOT NULL CHECK (status IN ('valid', 'invalid', 'duplicate', 'excluded')),
+    row_hash TEXT NOT NULL,
+    UNIQUE (submission_id, excel_row)
+);
+CREATE TABLE sources (
+    row_id INTEGER PRIMARY KEY REFERENCES rows(id),
+    kept_row_id INTEGER NOT NULL REFERENCES rows(id),
+    via TEXT NOT NULL
+);
+CREATE INDEX sources_kept ON sources(kept_row_id);
+CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    row_id INTEGER REFERENCES rows(id),
+    origin TEXT NOT NULL CHECK (origin IN ('file', 'row', 'derived')),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sheet TEXT NOT NULL DEFAULT '',
+    row INTEGER,
+    "column" TEXT NOT NULL DEFAULT '',
+    value TEXT NOT NULL DEFAULT '',
+    value_masked TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX issues_submission ON issues(submission_id, origin);
+CREATE INDEX issues_row ON issues(row_id);
+CREATE TABLE exclusions (
+    kind TEXT NOT NULL CHECK (kind IN ('revoked', 'ecert')),
+    id_number TEXT NOT NULL,
+    cert_no TEXT NOT NULL DEFAULT '',
+    title_name TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX exclusions_kind ON exclusions(kind);
+"""
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1,)  # MIGRATIONS[n] takes user_version n to n + 1
+
+
+def migration(n: int) -> list[str]:
+    """The statements that take a database from schema version n to n + 1."""
+    return [s.strip() for s in MIGRATIONS[n].split(";") if s.strip()]
