@@ -41,7 +41,7 @@ from .columns import (
 )
 from .errors import Severity, TemplateError
 from .files import write_bytes_atomic
-from .fingerprint import Identity, make_identity
+from .fingerprint import Identity, make_identity, template_id
 from .keys import sheet_password
 from .protection import (
     DATA_SHEET_PROTECTION,
@@ -162,9 +162,9 @@ def build_templates(
     state = (_vocab_fields(vocab), raw_key, issued_at, rows, str(out))
     entries: list[ManifestEntry | None] = [None] * len(units)
     if jobs <= 1 or len(units) <= 1:
-        _init_worker(*state)
+        local = _make_state(*state)
         for i, unit in enumerate(units):
-            entries[i] = _build_one(unit, names[i])
+            entries[i] = _build_with(local, unit, names[i])
             if progress is not None:
                 progress(i + 1)
     else:
@@ -173,7 +173,10 @@ def build_templates(
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
             futures = {pool.submit(_build_one, u, names[i]): i for i, u in enumerate(units)}
             for done, future in enumerate(as_completed(futures), start=1):
-                entries[futures[future]] = future.result()
+                built = future.result()
+                if isinstance(built, tuple):
+                    raise TemplateError(*built)
+                entries[futures[future]] = built
                 if progress is not None:
                     progress(done)
     result = [e for e in entries if e is not None]
@@ -430,11 +433,10 @@ def _vocab_fields(vocab: Vocab) -> dict[str, Any]:
     return {f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}
 
 
-def _init_worker(
+def _make_state(
     vocab_fields: dict[str, Any], raw_key: bytes, issued_at: str, rows: int | None, out_dir: str
-) -> None:
-    global _state
-    _state = _WorkerState(
+) -> _WorkerState:
+    return _WorkerState(
         Vocab(**vocab_fields),
         Ed25519PrivateKey.from_private_bytes(raw_key),
         issued_at,
@@ -443,19 +445,32 @@ def _init_worker(
     )
 
 
-def _build_one(unit: Unit, file_name: str) -> ManifestEntry:
-    state = _state
-    if state is None:
-        raise RuntimeError("worker not initialised")
+def _init_worker(*args: Any) -> None:
+    global _state
+    _state = _make_state(*args)
+
+
+def _build_with(state: _WorkerState, unit: Unit, file_name: str) -> ManifestEntry:
     data = build_template(state.vocab, unit, state.key, issued_at=state.issued_at, rows=state.rows)
     write_template(state.out_dir / file_name, data)
     return ManifestEntry(
         unit=unit.name,
         unit_code=unit.code,
-        template_id=make_identity(state.vocab, unit, state.issued_at, state.key).template_id,
+        template_id=template_id(state.vocab, unit, state.issued_at),
         file=file_name,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def _build_one(unit: Unit, file_name: str) -> ManifestEntry | tuple[str, str]:
+    """Pool task. A TemplateError comes back as (code, detail): exceptions are pickled with
+    their message only, which would lose the code."""
+    if _state is None:
+        raise RuntimeError("worker not initialised")
+    try:
+        return _build_with(_state, unit, file_name)
+    except TemplateError as exc:
+        return exc.code, exc.detail
 
 
 def safe_file_name(name: str) -> str:
