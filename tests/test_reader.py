@@ -404,12 +404,19 @@ def test_numbers_stay_numbers_and_text_stays_text(
     ]
 
 
-def add_date_styles(xml: str) -> str:
-    """Append cellXfs entries with CJK built-in date formats 31 and 57 (no <numFmt> needed)."""
+DATE_FORMATS = (31, 57, 20)  # CJK built-in dates (no <numFmt> element needed), and h:mm
+
+
+def add_styles(xml: str) -> str:
+    """Append one cellXfs entry per DATE_FORMATS id."""
     count = int(re.search(r'<cellXfs count="(\d+)"', xml).group(1))  # type: ignore[union-attr]
-    extra = '<xf numFmtId="31" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
-    extra += '<xf numFmtId="57" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
-    xml = xml.replace(f'<cellXfs count="{count}">', f'<cellXfs count="{count + 2}">')
+    extra = "".join(
+        f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+        for n in DATE_FORMATS
+    )
+    xml = xml.replace(
+        f'<cellXfs count="{count}">', f'<cellXfs count="{count + len(DATE_FORMATS)}">'
+    )
     return xml.replace("</cellXfs>", extra + "</cellXfs>")
 
 
@@ -417,12 +424,12 @@ def test_cjk_builtin_date_formats_arrive_as_dates(
     template: bytes, read: Callable[..., Submission]
 ) -> None:
     with zipfile.ZipFile(io.BytesIO(template)) as zf:
-        count = int(re.search(r'<cellXfs count="(\d+)"', zf.read(STYLES).decode()).group(1))  # type: ignore[union-attr]
-    styles = {"J8": str(count), "J9": str(count + 1)}
-    data = edit_parts(
-        template, {STYLES: add_date_styles, DATA_PART: fill({"J8": 43466, "J9": 43467}, styles)}
-    )
-    assert [r.cells[9] for r in read(data).rows] == [dt.date(2019, 1, 1), dt.date(2019, 1, 2)]
+        xfs = re.search(r'<cellXfs count="(\d+)"', zf.read(STYLES).decode())
+    first = int(xfs.group(1))  # type: ignore[union-attr]
+    styles = {"J8": str(first), "J9": str(first + 1), "J10": str(first + 2)}
+    cells = {"J8": 43466, "J9": 43467, "J10": 0.5}
+    data = edit_parts(template, {STYLES: add_styles, DATA_PART: fill(cells, styles)})
+    assert [r.cells[9] for r in read(data).rows] == [dt.date(2019, 1, 1), dt.date(2019, 1, 2), 0.5]
 
 
 def test_date1904_flag(template: bytes, read: Callable[..., Submission]) -> None:
