@@ -195,6 +195,18 @@ def test_billion_laughs_in_shared_strings() -> None:
     assert rejection("laughs.xlsx", data) == ("file-unsafe-xml", "DOCTYPE")
 
 
+def test_endless_comment_before_the_root_element() -> None:
+    data = repack(
+        small_xlsx(),
+        lambda name, content: (
+            b"<?xml version='1.0'?><!--" + b" " * (2 * 2**20) + b"--><sst/>"
+            if name == "xl/sharedStrings.xml"
+            else content
+        ),
+    )
+    assert rejection("comment.xlsx", data) == ("file-unsafe-xml", "prolog")
+
+
 def test_unreadable_path_names_the_exception_class(tmp_path: Path) -> None:
     folder = tmp_path / "folder.xlsx"
     folder.mkdir()

@@ -34,6 +34,7 @@ MAX_PARTS = 10_000
 MAX_RATIO = 100  # real workbooks compress 5-20x; only checked for parts above RATIO_FLOOR
 RATIO_FLOOR = 10 * 2**20
 XML_HEAD_BYTES = 64 * 1024
+MAX_PROLOG_BYTES = 2**20  # comments before the root element; real parts have none
 # What may precede the root element besides a DOCTYPE: BOM, space, declaration/PIs, comments.
 _PROLOG_ITEM = re.compile(rb"\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->", re.S)
 
@@ -185,20 +186,22 @@ def _check_package(zf: zipfile.ZipFile) -> None:
     for info in infos:
         if info.filename.endswith((".xml", ".rels")):
             with zf.open(info) as fh:
-                if _has_doctype(fh):
-                    raise SubmissionError("file-unsafe-xml", "DOCTYPE")
+                reason = _unsafe_prolog(fh)
+            if reason is not None:
+                raise SubmissionError("file-unsafe-xml", reason)
     with zf.open(WORKBOOK_PART) as fh:
         if STRICT_NAMESPACE in fh.read(XML_HEAD_BYTES):
             raise SubmissionError("file-strict-ooxml")
 
 
-def _has_doctype(fh: IO[bytes]) -> bool:
-    """True when the prolog holds a DOCTYPE (no OOXML part has one; entity attacks need it).
+def _unsafe_prolog(fh: IO[bytes]) -> str | None:
+    """Why the part's prolog is refused: a DOCTYPE (no OOXML part has one and entity attacks
+    need it), or a prolog longer than any real writer's; None when it is fine.
 
-    Reads only up to the root element, however long a comment before it is.
+    Reads only up to the root element.
     """
     buffer = b""
-    while True:
+    while len(buffer) <= MAX_PROLOG_BYTES:
         chunk = fh.read(XML_HEAD_BYTES)
         buffer += chunk
         pos = 0
@@ -206,9 +209,10 @@ def _has_doctype(fh: IO[bytes]) -> bool:
             pos = item.end()
         buffer = buffer[pos:]
         if buffer.startswith(b"<!DOCTYPE"):
-            return True
-        if not chunk or (len(buffer) >= 9 and not buffer.startswith(b"<!--")):
-            return False  # the root element (or junk the parsers will refuse) comes next
+            return "DOCTYPE"
+        if not chunk or (len(buffer) >= 9 and not buffer.startswith((b"<!--", b"<?"))):
+            return None  # the root element (or junk the parsers will refuse) comes next
+    return "prolog"
 
 
 def parse_xml(zf: zipfile.ZipFile, part: str) -> Element:
