@@ -694,3 +694,30 @@ def test_every_check_hint_and_validation_text_exists() -> None:
     assert needed <= set(messages.SHEET_HINTS)
     assert set(messages.DV_PROMPTS) == {c.key for c in COLUMNS}
     assert all('"' not in h for h in messages.SHEET_HINTS.values())
+
+
+def test_lock_structure_needs_workbook_pr() -> None:
+    from titletemplate.protection import lock_structure
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook><sheets/></workbook>")
+    with pytest.raises(TemplateError) as caught:
+        lock_structure(buffer.getvalue(), "pw")
+    assert caught.value.code == "workbook-pr-missing"
+
+
+@pytest.mark.parametrize(
+    ("formula", "depth"),
+    [("A8", 0), ('IF(A8="(((",1,2)', 1), ("AND(OR(NOT(A8)),B8)", 3)],
+    ids=["flat", "parens-in-strings", "nested"],
+)
+def test_nesting_depth_ignores_strings(formula: str, depth: int) -> None:
+    assert vocabsheet.nesting_depth(formula) == depth
+
+
+def test_row_chunks_move_only_relative_rows() -> None:
+    chunks = vocabsheet.row_chunks('IF($A8="B8",SUM($C$8:$C$99),D8)', 8)
+    assert str(12).join(chunks) == 'IF($A12="B8",SUM($C$8:$C$99),D12)'
+    with pytest.raises(ValueError, match="not on row 8"):
+        vocabsheet.row_chunks("A9", 8)
