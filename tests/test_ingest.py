@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import (
@@ -64,14 +65,7 @@ def _assert_accounting(result: IngestResult) -> None:
 
 
 def _db_rows(result: IngestResult) -> list[tuple[str, int, str]]:
-    db = sqlite3.connect(result.db_path)
-    try:
-        return db.execute(
-            "SELECT s.file_name, r.excel_row, r.status FROM rows r"
-            " JOIN submissions s ON s.id = r.submission_id ORDER BY s.id, r.excel_row"
-        ).fetchall()
-    finally:
-        db.close()
+    return _db_rows_at(result.db_path)
 
 
 def test_reingesting_the_same_files_changes_nothing(env: Env, tmp_path: Path) -> None:
@@ -243,8 +237,6 @@ def test_split_by_office_puts_rows_on_their_review_office_sheet(env: Env, tmp_pa
     rows = [row("li", 1, **ENGINEER), row("wang", 2, **TEACHER), row("zhao", 3), row("sun", 4)]
     _fill(env, SCHOOL, tmp_path / "in" / "a.xlsx", rows)
     result = _run(env, [tmp_path / "in"], tmp_path / "out", split_by_office=True)
-    import openpyxl
-
     wb = openpyxl.load_workbook(result.consolidated_xlsx, read_only=True)
     sheets = {ws.title: [r[4] for r in ws.iter_rows(min_row=3, values_only=True)] for ws in wb}
     wb.close()
@@ -288,3 +280,41 @@ def test_progress_is_reported_per_file(env: Env, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     _run(env, [tmp_path / "in"], tmp_path / "out", progress=lambda d, t: seen.append((d, t)))
     assert seen == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_a_crash_mid_batch_leaves_whole_files_and_a_rerun_completes(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(env, SCHOOL, tmp_path / "in" / "a.xlsx", [row("li", 1)])
+    _fill(env, PORT, tmp_path / "in" / "b.xlsx", [row("wang", 2), row("zhao", 3)])
+    real_insert = Store._insert_issues
+    calls: list[int] = []
+
+    def dying(*args: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:  # while storing b.xlsx, after its rows were inserted
+            raise KeyboardInterrupt
+        real_insert(*args)
+
+    monkeypatch.setattr(Store, "_insert_issues", staticmethod(dying))
+    with pytest.raises(KeyboardInterrupt):
+        run([tmp_path / "in"], tmp_path / "out", env[0], env[2])
+    monkeypatch.undo()
+    assert _db_rows_at(tmp_path / "out" / "titletemplate.db") == [("a.xlsx", 8, "valid")]
+    result = _run(env, [tmp_path / "in"], tmp_path / "out")
+    assert [(Path(f["path"]).name, f["code"]) for f in result.files] == [
+        ("a.xlsx", "file-already-ingested"),
+        ("b.xlsx", ""),
+    ]
+    assert len(_db_rows(result)) == 3
+
+
+def _db_rows_at(path: Path) -> list[tuple[str, int, str]]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute(
+            "SELECT s.file_name, r.excel_row, r.status FROM rows r"
+            " JOIN submissions s ON s.id = r.submission_id ORDER BY s.id, r.excel_row"
+        ).fetchall()
+    finally:
+        db.close()

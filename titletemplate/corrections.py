@@ -30,8 +30,16 @@ class CorrectionRow:
     issues: tuple[StoredIssue, ...]
 
 
-def correction_file(out_dir: Path, unit: str) -> Path:
-    return out_dir / CORRECTIONS_DIR / f"{safe_file_name(unit)}.xlsx"
+def correction_file(out_dir: Path, unit: str, taken: set[str] | None = None) -> Path:
+    """corrections/<unit>.xlsx; a name already in `taken` (case-folded) gets a -2, -3 ..."""
+    stem = safe_file_name(unit)
+    name, n = f"{stem}.xlsx", 1
+    while taken is not None and name.casefold() in taken:
+        n += 1
+        name = f"{stem}-{n}.xlsx"
+    if taken is not None:
+        taken.add(name.casefold())
+    return out_dir / CORRECTIONS_DIR / name
 
 
 def marks_for(
@@ -69,8 +77,9 @@ def write_correction(
     issued_at: str,
     mask_ids: bool = True,
     template_rows: int | None = None,
+    taken: set[str] | None = None,
 ) -> Path:
-    """Write corrections/<unit>.xlsx and return its path."""
+    """Write corrections/<unit>.xlsx and return its path (`taken`: see correction_file)."""
     prefill = [{c.key: v for c, v in zip(COLUMNS, row.values, strict=True)} for row in rows]
     data = build_template(
         vocab,
@@ -81,6 +90,6 @@ def write_correction(
         prefill=prefill,
         marks=marks_for(rows, mask_ids=mask_ids),
     )
-    path = correction_file(out_dir, unit.name)
+    path = correction_file(out_dir, unit.name, taken)
     write_bytes_atomic(path, data)
     return path

@@ -145,24 +145,18 @@ def ingest(
         changed = _recompute(store)
         summaries = _summaries(store, outcomes)
         issues = _issues(store, outcomes, changed, mask_ids)
-        current = {o.submission_id for o in outcomes if o.submission_id is not None} | changed
         corrections: list[Path] = []
         if private_key is not None:
+            scope = {o.submission_id for o in outcomes if o.submission_id is not None} | changed
             corrections = _corrections(
-                store, vocab, private_key, out, current, received, mask_ids, correction_rows
+                store, vocab, private_key, out, scope, received, mask_ids, correction_rows
             )
         xlsx, csv_path = write_consolidated(
-            out / CONSOLIDATED_XLSX,
-            out / CONSOLIDATED_CSV,
-            store.valid_rows(),
-            vocab,
-            groups=store.valid_groups(),
-            split_by_office=split_by_office,
-        )
+            out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV, store.valid_rows(), vocab,
+            groups=store.valid_groups(), split_by_office=split_by_office,
+        )  # fmt: skip
         missing = _missing_units(expected, store)
     total = totals(summaries)
-    errors_path = write_errors(out / ERRORS_XLSX, issues, summaries)
-    report_path = write_report_json(out / REPORT_JSON, summaries, issues, total, missing)
     return IngestResult(
         files=tuple(summaries),
         issues=tuple(issues),
@@ -172,8 +166,8 @@ def ingest(
         db_path=store_path,
         consolidated_xlsx=xlsx,
         consolidated_csv=csv_path,
-        errors_xlsx=errors_path,
-        report_json=report_path,
+        errors_xlsx=write_errors(out / ERRORS_XLSX, issues, summaries),
+        report_json=write_report_json(out / REPORT_JSON, summaries, issues, total, missing),
         corrections=tuple(corrections),
     )
 
@@ -402,7 +396,8 @@ def _corrections(
         by_unit.setdefault((unit, unit_code), []).append(
             CorrectionRow(values, tuple(issues.get(row_id, [])))
         )
-    paths = []
+    paths: list[Path] = []
+    taken: set[str] = set()
     for (name, code), rows in by_unit.items():
         found = vocab.find_unit(name) or Unit(name=name, code=code)
         paths.append(
@@ -415,6 +410,7 @@ def _corrections(
                 issued_at=issued_at,
                 mask_ids=mask_ids,
                 template_rows=template_rows,
+                taken=taken,
             )
         )
     return paths
