@@ -210,3 +210,27 @@ def test_unmasked_reports_show_raw_ids_when_asked(
     assert WRONG_CHECK_DIGIT in xlsx_text(result.errors_xlsx)
     assert WRONG_CHECK_DIGIT in result.report_json.read_text("utf-8")
     assert all(WRONG_CHECK_DIGIT not in r.getMessage() for r in caplog.records)
+
+
+def test_clerk_formulas_merges_and_date_serials(
+    tmp_path: Path, vocab: Vocab, private_key: Ed25519PrivateKey, public_key: Ed25519PublicKey
+) -> None:
+    path = fill(vocab, private_key, SCHOOL, tmp_path / "in" / "a.xlsx", CLERK_ROWS[:1])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["附件1"]
+    for c, value in enumerate(row("wang", 2).values(), start=1):
+        ws.cell(9, c).value = value
+    for c, value in enumerate(row("zhao", 3).values(), start=1):
+        ws.cell(10, c).value = value
+    ws["J8"] = 43466  # a date typed into a General cell: serial 2019-01-01
+    ws["E9"] = "=A8"  # pasted with its formula
+    ws.merge_cells("G10:H10")
+    wb.save(path)
+    result = run([path], tmp_path / "out", vocab, public_key)
+    assert issues(result) == [
+        ("issue-date-converted", 8, "J"),
+        ("cell-formula", 9, "E"),
+        ("row-merged-cells", 10, "G"),
+        ("level-missing", 10, "H"),
+    ]
+    assert counts(result) == [("a.xlsx", "accepted", 3, 1, 2, 0, 0)]
