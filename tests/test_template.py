@@ -73,19 +73,22 @@ EXPLANATIONS = [
     "指职称证书的发证机构。",
     "指职称评审机构。",
 ]
-GB = "ISNUMBER(MATCH($C8,V_GBTYPE,0))"
+GB = "SUMPRODUCT(--EXACT(V_GBTYPE,$C8))"
 DIGITS17 = 'SUMPRODUCT(--ISNUMBER(FIND(MID(D8,V_POS,1),"0123456789")))=17'
 DATE8 = 'AND(LEN(J8)=8,SUMPRODUCT(--ISNUMBER(FIND(MID(J8,V_P8,1),"0123456789")))=8)'
 ID_DV = (
-    "AND(IF(ISNUMBER(D8),ABS(D8)<1E+15,TRUE),"
+    "AND(IF(ISNUMBER(D8),INT(D8)=D8*(ABS(D8)<1E+15),TRUE),"
     f"IF(AND({GB},LEN(D8)=18,{DIGITS17}),"
     'EXACT(MID("10X98765432",MOD(SUMPRODUCT(MID(D8,V_POS,1)*V_WT),11)+1,1),RIGHT(D8)),TRUE))'
 )
 DATE_DV = (
-    f"AND({DATE8},IF({DATE8},AND(--LEFT(J8,4)>=1900,"
+    f"AND({DATE8},IF({DATE8},AND(--LEFT(J8,4)>=1901,"
     "MONTH(DATE(LEFT(J8,4),MID(J8,5,2),RIGHT(J8,2)))=--MID(J8,5,2)),TRUE))"
 )
-DUPLICATE = "SUMPRODUCT(($C$8:$C$2007=$C8)*($D$8:$D$2007=$D8)*($I$8:$I$2007=$I8))<=1"
+DUPLICATE = (
+    'SUMPRODUCT(EXACT($C$8:$C$2007&"",$C8&"")*EXACT($D$8:$D$2007&"",$D8&"")'
+    '*EXACT($I$8:$I$2007&"",$I8&""))<=1'
+)
 TITLE_DROPDOWN = 'OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,COUNTIF(V_TKEYC,$G8&"|"&$H8),1)'
 # (sqref, type, formula1, error style; Excel's default style is "stop")
 VALIDATIONS = [
@@ -358,7 +361,7 @@ def test_check_column_lists_error_hints_in_rule_order(sheet: Any) -> None:
 def test_check_formula_moves_with_its_row(sheet: Any) -> None:
     formula = sheet["M9"].value
     assert formula.startswith('=IF(COUNTA($A9:$L9)=0,"",IF(NOT(A9<>""),')
-    assert "($D$8:$D$2007=$D9)" in formula
+    assert 'EXACT($D$8:$D$2007&"",$D9&"")' in formula
     assert re.search(r"(?<![$0-9])\$?[A-L]8(?![0-9])", formula) is None
 
 
@@ -386,16 +389,16 @@ def test_conditional_formats_per_column(sheet: Any) -> None:
         "F8:F2007": 2,
         "G8:G2007": 2,
         "H8:H2007": 2,
-        "I8:I2007": 1,
+        "I8:I2007": 2,
         "J8:J2007": 3,
         "K8:K2007": 2,
         "L8:L2007": 2,
     }
     assert all(len(f) <= 255 and "!" not in f for f in formulas)
     assert formulas[:2] == [
-        'AND(COUNTA($A8:$L8)>0,OR(NOT(A8<>""),NOT(ISNUMBER(MATCH(A8,V_REGION_ALL,0)))))',
-        'AND(COUNTA($A8:$L8)>0,A8<>"",NOT(IF(ISNUMBER(MATCH(A8,V_REGION_ALL,0)),'
-        "ISNUMBER(MATCH(A8,V_REGION,0)),TRUE)))",
+        'AND(COUNTA($A8:$L8)>0,OR(NOT(A8<>""),NOT(SUMPRODUCT(--EXACT(V_REGION_ALL,A8))>0)))',
+        'AND(COUNTA($A8:$L8)>0,A8<>"",NOT(IF(SUMPRODUCT(--EXACT(V_REGION_ALL,A8))>0,'
+        "SUMPRODUCT(--EXACT(V_REGION,A8))>0,TRUE)))",
     ]
 
 

@@ -15,6 +15,7 @@ from .columns import BY_KEY
 from .errors import TemplateError
 
 MAX_DV_FORMULA = 255  # Excel's formula1 limit, counted without the leading "="
+MIN_YEAR = 1901  # earliest year a date formula checks (see id_number_birth_date)
 # Functions known to exist in Excel 2007 and every WPS version (NOTES-excel R17).
 ALLOWED_FUNCTIONS = frozenset(
     [
@@ -43,6 +44,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "DATE",
         "MONTH",
         "ABS",
+        "INT",
     ]
 )
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
@@ -94,11 +96,16 @@ FormulaBuilder = Callable[[FormulaContext], str]
 
 
 def _in(name: str, ref: str) -> str:
-    return f"ISNUMBER(MATCH({ref},{name},0))"
+    # EXACT, not MATCH or COUNTIF: both read * ? ~ as wildcards (COUNTIF also ">0" as a
+    # comparison) in Excel and LibreOffice, so "*" passed as a known title. EXACT is also
+    # case-sensitive, like the reader's lookups.
+    return f"SUMPRODUCT(--EXACT({name},{ref}))>0"
 
 
 def _gb(ctx: FormulaContext) -> str:
-    return _in(N_GB_TYPE, ctx.anchored("id_type"))
+    # Only ever a condition (IF, AND), where a nonzero count is TRUE: without ">0" the ID
+    # validation (precision + checksum) fits Excel's 255 characters.
+    return f"SUMPRODUCT(--EXACT({N_GB_TYPE},{ctx.anchored('id_type')}))"
 
 
 def _digits17(ref: str) -> str:
@@ -129,10 +136,18 @@ def cert_no_no_space(ctx: FormulaContext) -> str:
     return f'ISERROR(FIND(" ",{ctx.cell("cert_no")}))'
 
 
-def id_number_is_text(ctx: FormulaContext) -> str:
-    # A number of 16+ digits has lost digits; Excel keeps only 15 significant ones.
-    d = ctx.cell("id_number")
-    return f"IF(ISNUMBER({d}),ABS({d})<1E+15,TRUE)"
+def number_is_exact(key: str) -> FormulaBuilder:
+    """A number in an identifier cell must be whole and below 10^15: Excel keeps only 15
+    significant digits, and a fraction is no identifier either (the reader calls both lossy)."""
+
+    def build(ctx: FormulaContext) -> str:
+        d = ctx.cell(key)
+        return f"IF(ISNUMBER({d}),INT({d})={d}*(ABS({d})<1E+15),TRUE)"
+
+    return build
+
+
+id_number_is_text = number_is_exact("id_number")
 
 
 def id_number_length(ctx: FormulaContext) -> str:
@@ -158,10 +173,11 @@ def _id_shape_ok(ctx: FormulaContext, d: str) -> str:
 
 def id_number_birth_date(ctx: FormulaContext) -> str:
     # DATE rolls day/month overflow into the next month, so MONTH(DATE(y,m,d))=m only for
-    # real dates; DATE adds 1900 to years below 1900, hence the explicit year bound.
+    # real dates; DATE adds 1900 to years below 1900 and Excel's takes 29 Feb 1900 for a real
+    # day (LibreOffice does not), hence the explicit year bound MIN_YEAR.
     d = ctx.cell("id_number")
     return (
-        f"IF({_id_shape_ok(ctx, d)},AND(--MID({d},7,4)>=1900,"
+        f"IF({_id_shape_ok(ctx, d)},AND(--MID({d},7,4)>={MIN_YEAR},"
         f"MONTH(DATE(MID({d},7,4),MID({d},11,2),MID({d},13,2)))=--MID({d},11,2)),TRUE)"
     )
 
@@ -203,7 +219,7 @@ def _title_key(ctx: FormulaContext) -> str:
 def title_in_series(ctx: FormulaContext) -> str:
     i, k = ctx.cell("title_name"), _title_key(ctx)
     return (
-        f"IF(AND({_in(N_TITLE, i)},COUNTIF({N_TITLE_KEY},{k})>0),ISNUMBER(MATCH({i},"
+        f"IF(AND({_in(N_TITLE, i)},{_in(N_TITLE_KEY, k)}),ISNUMBER(MATCH({i},"
         f"OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,COUNTIF({N_TITLE_KEY},{k}),1),0)),TRUE)"
     )
 
@@ -229,7 +245,7 @@ def issue_date_format(ctx: FormulaContext) -> str:
 def issue_date_real(ctx: FormulaContext) -> str:
     j = ctx.cell("issue_date")
     return (
-        f"IF({_date_ok_format(j)},AND(--LEFT({j},4)>=1900,"
+        f"IF({_date_ok_format(j)},AND(--LEFT({j},4)>={MIN_YEAR},"
         f"MONTH(DATE(LEFT({j},4),MID({j},5,2),RIGHT({j},2)))=--MID({j},5,2)),TRUE)"
     )
 
@@ -241,8 +257,11 @@ def issue_date_window(ctx: FormulaContext) -> str:
 
 def unique_person_title(ctx: FormulaContext) -> str:
     # SUMPRODUCT compares text exactly; COUNTIFS would compare 18-digit IDs as 15-digit numbers.
+    # EXACT on &"" text, like the reader's keys: 123 equals "123", "abc" is not "ABC". Without
+    # the &"", LibreOffice's EXACT converts numbers in a range unlike the same number alone.
     terms = "*".join(
-        f"({ctx.column_range(k)}={ctx.anchored(k)})" for k in ("id_type", "id_number", "title_name")
+        f'EXACT({ctx.column_range(k)}&"",{ctx.anchored(k)}&"")'
+        for k in ("id_type", "id_number", "title_name")
     )
     return f"SUMPRODUCT({terms})<=1"
 

@@ -121,7 +121,10 @@ def _shaped(row: RowData, vocab: Vocab) -> str | None:
 
 def _id_birth(row: RowData, vocab: Vocab) -> str | None:
     number = _shaped(row, vocab)
-    return "" if number is not None and idcard.birth_date(number) is None else None
+    if number is None:
+        return None
+    born = idcard.birth_date(number)
+    return "" if born is None or born.year < fx.MIN_YEAR else None  # as the sheet's DATE
 
 
 def _id_checksum(row: RowData, vocab: Vocab) -> str | None:
@@ -191,8 +194,8 @@ def _date_format(value: str, vocab: Vocab) -> bool:
 
 
 def parse_yyyymmdd(value: str) -> dt.date | None:
-    """A YYYYMMDD text as a date (years from 1900, as the sheet's DATE accepts), else None."""
-    if not _is_yyyymmdd(value) or int(value[:4]) < 1900:
+    """A YYYYMMDD text as a date (years from MIN_YEAR, as the sheet's DATE checks), else None."""
+    if not _is_yyyymmdd(value) or int(value[:4]) < fx.MIN_YEAR:
         return None
     try:
         return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
@@ -219,6 +222,8 @@ def _date_adult(row: RowData, vocab: Vocab) -> str | None:
     born = idcard.birth_date(number) if number else None
     if issued is None or born is None:
         return None
+    if born.year + ADULT_AGE > dt.MAXYEAR:
+        return ""  # born after 9981: no date can be 18 years later (and date() would raise)
     try:
         adult = born.replace(year=born.year + ADULT_AGE)
     except ValueError:  # born on 29 February
@@ -242,7 +247,7 @@ RULES: tuple[Rule, ...] = (
         _fails("region_code", lambda v, vb: not getattr(vb.find_region(v), "legacy", False)),
         fx.region_current,
     ),
-    Rule("cert-no-precision-lost", ("cert_no",), _lossy("cert_no"), fx.id_number_is_text),
+    Rule("cert-no-precision-lost", ("cert_no",), _lossy("cert_no"), fx.number_is_exact("cert_no")),
     Rule(
         "cert-no-whitespace",
         ("cert_no",),
