@@ -441,7 +441,9 @@ def _gender_of(number: object, src: Source) -> str:
 
 def gender(src: Source, number: object) -> str:
     text = number.upper() if isinstance(number, str) else ""
-    which = src.branch(4, 1, 5)
+    which = src.branch(4, 1, 5, 1)
+    if which == 3:
+        return ""
     if which == 0 and len(text) >= 17 and text[16] in DIGITS:
         return messages.GENDERS[int(text[16]) % 2 == 0]
     if which == 1:

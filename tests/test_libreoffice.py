@@ -24,22 +24,41 @@ KNOWN_LIMITS (not generated, each documented where it is decided):
 from __future__ import annotations
 
 import collections
+import importlib.util
 import os
+import shutil
+import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
 
 import lo_harness as h
+import openpyxl
 import pytest
+from conftest import ISSUED_AT
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from python_calamine import CalamineWorkbook
 
-from titletemplate import vocabsheet
-from titletemplate.columns import BY_KEY, COLUMNS, FIRST_DATA_ROW
+from titletemplate import messages, vocabsheet
+from titletemplate.columns import (
+    BY_KEY,
+    CHECK_LETTER,
+    COLUMNS,
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    META_SHEET,
+    VOCAB_SHEET,
+)
 from titletemplate.dedupe import person_title_key
 from titletemplate.errors import Severity
-from titletemplate.lohelper import LibreOffice, find_soffice
+from titletemplate.lohelper import CellEntry, LibreOffice, find_soffice
+from titletemplate.reader import Submission, read_submission
 from titletemplate.rules import RULES, SHEET_RULES, Rule
+from titletemplate.template import build_template
 from titletemplate.validate import canonicalize, validate_row
-from titletemplate.vocab import Vocab
+from titletemplate.vocab import Unit, Vocab
 
 pytestmark = pytest.mark.libreoffice
 
@@ -283,3 +302,161 @@ def test_reader_survives_an_id_born_in_9999(vocab: Vocab) -> None:
     assert [(f.code, f.column) for f in checked.findings] == [
         ("issue-date-before-adult", "issue_date")
     ]
+
+
+# --- a template typed into and saved by LibreOffice -------------------------------------------
+
+# Each row as a clerk types it (every cell through the cell editor), except a pasted number;
+# every row a different person, so that the sheet's duplicate check stays quiet.
+# Expected: the reader's findings, and the first problem the sheet's own check column shows.
+TYPED = [
+    ("good", {"id_number": "370102197308292016"}, [], None),
+    ("checksum", {"id_number": "370102197308291817"}, [("id-number-checksum", "id_number")],
+     "id-number-checksum"),
+    ("passport", {"id_type": "护照", "id_number": "E12345678", "gender": "女"}, [], None),
+    # Lower-case x: the reader upper-cases it; the sheet is deliberately stricter.
+    ("lower-x", {"id_number": "11010119900307803x"}, [], "id-number-chars"),
+    ("leap-day", {"id_number": "370102197308292032", "issue_date": "20190229"},
+     [("issue-date-invalid", "issue_date")],
+     "issue-date-invalid"),
+    ("wrong-level", {"id_number": "370102197308292059", "level": "中级", "title_name": "教授"},
+     [("title-not-in-series", "title_name")], "title-not-in-series"),
+    ("pasted-number", {"id_number": 370102197308291814},
+     [("id-number-precision-lost", "id_number")], "id-number-precision-lost"),
+    ("gender", {"id_number": "370102197308292075", "gender": "女"},
+     [("gender-id-mismatch", "gender")], "gender-id-mismatch"),
+    ("wildcard-title", {"id_number": "370102197308292091", "title_name": "*"},
+     [("title-unknown", "title_name")], "title-unknown"),
+]  # fmt: skip
+TYPED_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTrip:
+    refused: list[str]
+    submission: Submission
+    saved: Path
+    check_column: list[object]
+
+
+@pytest.fixture(scope="session")
+def round_trip(
+    office: LibreOffice,
+    vocab: Vocab,
+    unit: Unit,
+    private_key: Ed25519PrivateKey,
+    public_key: Ed25519PublicKey,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> RoundTrip:
+    folder = tmp_path_factory.mktemp("round-trip")
+    template = folder / "template.xlsx"
+    template.write_bytes(
+        build_template(vocab, unit, private_key, issued_at=ISSUED_AT, rows=TYPED_ROWS)
+    )
+    entries = []
+    for offset, (_, changes, _, _) in enumerate(TYPED):
+        row = {**GOOD, **changes}
+        for column in COLUMNS:
+            value = row[column.key]
+            cell = f"{column.letter}{FIRST_DATA_ROW + offset}"
+            pasted = not isinstance(value, str)
+            entries.append(CellEntry(DATA_SHEET, cell, str(value), "formula" if pasted else "type"))
+    entries.append(CellEntry(DATA_SHEET, "A1", "typed into a locked cell"))
+    saved = folder / "returned.xlsx"
+    refused = office.type_cells(template, saved, entries)
+    with CalamineWorkbook.from_path(str(saved)) as book:
+        sheet = book.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
+    check_index = ord(CHECK_LETTER) - ord("A")
+    checks = [sheet[FIRST_DATA_ROW - 1 + i][check_index] for i in range(len(TYPED))]
+    return RoundTrip(refused, read_submission(saved, vocab, public_key), saved, checks)
+
+
+def test_typed_rows_come_back_exactly(round_trip: RoundTrip) -> None:
+    expected = [
+        (FIRST_DATA_ROW + i, tuple({**GOOD, **changes}[c.key] for c in COLUMNS))
+        for i, (_, changes, _, _) in enumerate(TYPED)
+    ]
+    expected[6] = (expected[6][0], tuple(3.70102197308292e17 if isinstance(v, int) else v
+                                         for v in expected[6][1]))  # fmt: skip
+    assert [(r.excel_row, r.cells) for r in round_trip.submission.rows] == expected
+
+
+def test_only_the_locked_cell_and_the_paste_differ_from_what_was_typed(
+    round_trip: RoundTrip,
+) -> None:
+    # A1 is locked (refused); the pasted number shows as 3.70102197308292E+17.
+    assert sorted(round_trip.refused) == [f"{DATA_SHEET}!A1", f"{DATA_SHEET}!D{FIRST_DATA_ROW + 6}"]
+
+
+def test_libreoffice_save_keeps_the_signature_valid(round_trip: RoundTrip) -> None:
+    # LibreOffice turns veryHidden into hidden and drops structure protection: not tampering.
+    assert round_trip.submission.identity is not None
+    assert round_trip.submission.issues == ()
+    book = openpyxl.load_workbook(round_trip.saved, read_only=True)
+    try:
+        states = {ws.title: ws.sheet_state for ws in book.worksheets}
+        assert states == {DATA_SHEET: "visible", VOCAB_SHEET: "hidden", META_SHEET: "hidden"}
+        assert not (book.security and book.security.lockStructure)
+    finally:
+        book.close()
+
+
+@pytest.mark.parametrize(
+    ("expected", "index"),
+    [(t[2], i) for i, t in enumerate(TYPED)],
+    ids=[t[0] for t in TYPED],
+)
+def test_reader_reports_typed_mistakes(
+    expected: list[tuple[str, str]], index: int, round_trip: RoundTrip, vocab: Vocab
+) -> None:
+    checked = validate_row(round_trip.submission.rows[index].cells, vocab)
+    assert [(f.code, f.column) for f in checked.findings] == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "index"),
+    [(t[3], i) for i, t in enumerate(TYPED)],
+    ids=[t[0] for t in TYPED],
+)
+def test_sheet_check_column_after_libreoffice_recalculation(
+    code: str | None, index: int, round_trip: RoundTrip
+) -> None:
+    assert round_trip.check_column[index] == (messages.SHEET_HINTS[code] if code else "")
+
+
+# --- the README picture -----------------------------------------------------------------------
+
+
+def _render_module() -> ModuleType:
+    path = Path(__file__).resolve().parent.parent / "docs" / "render_template.py"
+    spec = importlib.util.spec_from_file_location("render_template", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rendering_prints_a4_landscape_with_repeated_headers(
+    office: LibreOffice, tmp_path: Path
+) -> None:
+    if shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftoppm/pdftotext not found: CI must install poppler-utils")
+        pytest.skip("poppler-utils is not installed")
+    png, pdf = tmp_path / "template.png", tmp_path / "template.pdf"
+    _render_module().render(png, pdf, office)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 10_000 < png.stat().st_size < 300_000
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert "Pages:           2" in info.stdout
+    assert "841.89 x 595.3" in info.stdout  # A4 landscape, in points
+    page2 = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    # Needs a CJK font (fonts-wqy-microhei); without one the PDF holds no Chinese text at all.
+    headers = [c.header for c in COLUMNS]
+    assert all(h in page2 for h in headers), page2[:300]
+    page1 = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True
+    ).stdout
+    assert "第1页共2页" in page1.replace(" ", "")
