@@ -43,25 +43,11 @@ from .errors import Severity, TemplateError
 from .files import write_bytes_atomic
 from .fingerprint import Identity, make_identity, template_id
 from .keys import sheet_password
-from .protection import (
-    DATA_SHEET_PROTECTION,
-    identity_properties,
-    lock_structure,
-    template_password,
-    write_checksum_sheet,
-)
+from .protection import DATA_SHEET_PROTECTION, lock_structure, write_checksum_sheet
+from .protection import identity_properties as identity_properties  # re-exported API
+from .protection import template_password as template_password  # re-exported API
 from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
-
-__all__ = [
-    "ManifestEntry",
-    "build_template",
-    "build_templates",
-    "identity_properties",
-    "safe_file_name",
-    "template_password",
-    "write_template",
-]
 
 EXCEL_MAX_ROWS = 1_048_576
 EXAMPLE_ID_FIRST17 = "37010219730829181"  # synthetic: Jinan Lixia, 1973-08-29, odd digit = male

@@ -43,7 +43,7 @@ LIST_VALIDATIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
 )
 CASCADE_COLUMN = "title_name"
 # Where each sheet-wide rule goes as a validation. A cell holds one validation only: the ID
-# column's is full (precision + checksum = 240 of 255 characters) and the title column holds
+# column's is full (precision + checksum = 255 of 255 characters) and the title column holds
 # the cascading list, so the duplicate check sits on the issuer, the first column typed after
 # every key column (id_type, id_number, title_name) of the row is filled in.
 SHEET_RULE_COLUMNS: Mapping[str, str] = MappingProxyType({"duplicate-person-title": "issuer"})
