@@ -19,6 +19,7 @@ from .privacy import MaskingFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOG_NAME = "titletemplate.log"
+MAX_ISSUE_LINES = 20
 log = logging.getLogger("titletemplate")
 
 
@@ -233,8 +234,15 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     return Exit.OK
 
 
-def _progress_bar(total_hint: int = 0) -> Any:
-    return click.progressbar(length=max(total_hint, 1), file=sys.stderr, show_pos=True)
+def _with_progress(run: Callable[[Callable[[int, int], None]], Any]) -> Any:
+    """Call `run(progress)` with a stderr progress bar fed by progress(done, total)."""
+    with click.progressbar(length=1, file=sys.stderr, show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        return run(progress)
 
 
 def _print_summary(result: Any) -> None:
@@ -250,6 +258,13 @@ def _print_summary(result: Any) -> None:
             cells.append(f"[{f.get('code')}]")
         click.echo(" | ".join(cells))
     click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
+    shown = [r for r in result.issues if r.issue.severity != "info"]
+    for r in shown[:MAX_ISSUE_LINES]:
+        click.echo(f"  [{r.issue.code}] {r.file_name}: {r.message}")
+    if len(shown) > MAX_ISSUE_LINES:
+        click.echo(messages.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
+    if result.corrections:
+        click.echo(messages.CLI_CORRECTIONS.format(n=len(result.corrections)))
     if result.missing_units:
         click.echo(
             messages.CLI_MISSING_UNITS.format(
@@ -284,8 +299,15 @@ def _print_summary(result: Any) -> None:
 @click.option(
     "--mask-ids/--no-mask-ids", default=True, help="Mask ID numbers in reports (default on)."
 )
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="manifest.csv written by `build --units`: lists the units that have not returned yet.",
+)
 @vocab_option
 @public_key_option
+@key_option
 @_guarded("out")
 def ingest(
     paths: tuple[Path, ...],
@@ -295,35 +317,44 @@ def ingest(
     ecert: Path | None,
     split_by_office: bool,
     mask_ids: bool,
+    manifest: Path | None,
     vocab_dir: Path | None,
     public_key: Path | None,
+    key_file: Path | None,
 ) -> int:
     """Read returned templates, re-check every row, deduplicate and write the reports."""
     from .ingest import ingest as run_ingest
-    from .keys import load_public_key
+    from .keys import load_private_key, load_public_key, public_pem
     from .vocab import load_vocab
 
     vocabulary = load_vocab(vocab_dir)
     key, demo = load_public_key(public_key)
     _warn_demo(demo)
-    with _progress_bar() as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        result = run_ingest(
+    # Correction workbooks are new signed templates, so they need the private key; every
+    # other level of the chain checks with the public key alone and gets no corrections.
+    private = None
+    if key_file or demo:
+        private, _ = load_private_key(key_file)
+        if public_pem(private.public_key()) != public_pem(key):
+            private = None
+    if private is None:
+        _err(messages.CLI_NO_CORRECTIONS)
+    result = _with_progress(
+        lambda progress: run_ingest(
             list(paths),
             out,
             vocab=vocabulary,
             public_key=key,
+            private_key=private,
             db_path=db_path,
             revoked=revoked,
             ecert=ecert,
+            manifest=manifest,
             mask_ids=mask_ids,
             split_by_office=split_by_office,
             progress=progress,
         )
+    )
     _print_summary(result)
     click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit(result.exit_code)
@@ -337,13 +368,7 @@ def demo(out: Path) -> int:
     from .demo import run_demo
 
     _warn_demo(True)
-    with _progress_bar() as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        result = run_demo(out, progress=progress)
+    result = _with_progress(lambda progress: run_demo(out, progress=progress))
     _print_summary(result.ingest)
     click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit.OK
