@@ -56,7 +56,8 @@ EXPECTED = {
         'COUNTIF(V_TKEY,$G8&"|"&$H8),1),0)),TRUE)'
     ),
     "title_dropdown": (
-        'OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,COUNTIF(V_TKEYC,$G8&"|"&$H8),1)'
+        'IF(COUNTIF(V_TKEYC,$G8&"|"&$H8)=0,V_TNAME,'
+        'OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,COUNTIF(V_TKEYC,$G8&"|"&$H8),1))'
     ),
     "issue_date_format": DATE8,
     "issue_date_real": (

@@ -89,7 +89,10 @@ DUPLICATE = (
     'SUMPRODUCT(EXACT($C$8:$C$2007&"",$C8&"")*EXACT($D$8:$D$2007&"",$D8&"")'
     '*EXACT($I$8:$I$2007&"",$I8&""))<=1'
 )
-TITLE_DROPDOWN = 'OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,COUNTIF(V_TKEYC,$G8&"|"&$H8),1)'
+TITLE_DROPDOWN = (
+    'IF(COUNTIF(V_TKEYC,$G8&"|"&$H8)=0,V_TNAME,'
+    'OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,COUNTIF(V_TKEYC,$G8&"|"&$H8),1))'
+)
 # (sqref, type, formula1, error style; Excel's default style is "stop")
 VALIDATIONS = [
     ("A8:A2007", "list", "V_REGION", "stop"),

@@ -225,11 +225,14 @@ def title_in_series(ctx: FormulaContext) -> str:
 
 
 def title_dropdown(ctx: FormulaContext) -> str:
-    """List source for the cascading title dropdown (canonical names of series+level)."""
+    """List source for the cascading title dropdown (canonical names of series+level).
+
+    The notice lets series and level be typed freely when the list lacks them; such a pair has
+    no group, so the whole title list is offered instead of an error that blocks the column.
+    """
     k = _title_key(ctx)
-    return (
-        f"OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,COUNTIF({N_TITLE_KEY_CANONICAL},{k}),1)"
-    )
+    n = f"COUNTIF({N_TITLE_KEY_CANONICAL},{k})"
+    return f"IF({n}=0,{N_TITLE},OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,{n},1))"
 
 
 def _date_ok_format(j: str) -> str:

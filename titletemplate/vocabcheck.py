@@ -31,7 +31,8 @@ from .vocab import (
 )
 
 MAX_LIST_TEXT = 255  # an Excel cell shown in a dropdown; longer items are cut by WPS
-_BAD_CHARS = re.compile(r'[|,"\r\n\t]|^\s|\s$')
+# "|" joins the cascade key, "," and '"' break lists, and "*?~" are wildcards to MATCH/COUNTIF.
+_BAD_CHARS = re.compile(r'[|,"*?~\r\n\t]|^\s|\s$')
 _LINE = "__line__"
 
 
