@@ -251,6 +251,7 @@ def render(code: str, fields: Mapping[str, object]) -> str:
     values = _Blank({k: "" if v is None else str(v) for k, v in fields.items()})
     return string.Formatter().vformat(template, (), values)
 
+
 # --- Ingest outputs (report.py, corrections.py, exclusions.py, demo.py) -------------------
 SOURCE_LOCATION = "{unit} {file} 第 {row} 行"  # the {detail} of duplicate-* messages
 UNASSIGNED_SHEET = "未分配"  # consolidated rows that match no review office's scope
@@ -294,7 +295,7 @@ VOCAB_MESSAGES: dict[str, str] = {
     "vocab-unknown-parent": "上级区划代码“{detail}”不存在",
     "vocab-unknown-unit": "单位“{detail}”不在 units.yaml 中",
     "vocab-text-too-long": "文字“{detail}”超过 Excel 下拉列表允许的长度",
-    "vocab-bad-character": "文字“{detail}”含有会破坏下拉列表的字符(| , \" * ? ~ 换行或首尾空格)",
+    "vocab-bad-character": '文字“{detail}”含有会破坏下拉列表的字符(| , " * ? ~ 换行或首尾空格)',
     "vocab-date-window": "发证日期范围无效: {detail}",
     "vocab-title-group-split": "职称“{detail}”所在的系列+级别分组不连续,请把同一系列同一级别的职称放在一起",
 }
@@ -306,9 +307,13 @@ VOCAB_OK = (
 VOCAB_FAILED = "字典检查发现 {n} 个问题。"
 
 # --- CLI lines ----------------------------------------------------------------------------
-CLI_DEMO_KEY = "注意: 正在使用内置演示密钥签发/校验模板,仅供演示,正式使用请先运行 titletemplate keygen。"
+CLI_DEMO_KEY = (
+    "注意: 正在使用内置演示密钥签发/校验模板,仅供演示,正式使用请先运行 titletemplate keygen。"
+)
 CLI_UNEXPECTED = "程序意外出错({error}),详细信息已写入日志: {log}"
-CLI_KEY_WRITTEN = "已生成密钥: 私钥 {private}(仅本人可读,妥善保管,切勿外传);公钥 {public}(可分发给各级审核单位)。"
+CLI_KEY_WRITTEN = (
+    "已生成密钥: 私钥 {private}(仅本人可读,妥善保管,切勿外传);公钥 {public}(可分发给各级审核单位)。"
+)
 CLI_BUILT = "已生成模板: {path}"
 CLI_BUILT_MANY = "已为 {n} 个单位生成模板,清单: {manifest}"
 CLI_UNIT_UNKNOWN = "单位“{unit}”不在 units.yaml 中,将按名称直接生成模板。"
