@@ -40,6 +40,7 @@ import openpyxl
 import pytest
 from conftest import ISSUED_AT
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from helpers_ingest import GOOD
 from python_calamine import CalamineWorkbook
 
 from titletemplate import messages, vocabsheet
@@ -68,20 +69,6 @@ RANDOM_ROWS = 13_000
 DUP_BLOCKS = 255  # x 40 rows
 MIN_CASES = 10_000
 SHOW = 20
-GOOD = {
-    "region_code": "371100000000日照市本级",
-    "cert_no": "鲁0120200000001",
-    "id_type": "身份证",
-    "id_number": "370102197308291814",
-    "name": "张三",
-    "gender": "男",
-    "series": "012 技工学校教师",
-    "level": "正高级",
-    "title_name": "正高级实习指导教师",
-    "issue_date": "20191119",
-    "issuer": "山东省人力资源和社会保障厅",
-    "review_body": "山东省人力资源和社会保障厅",
-}
 
 # Disagreements the harness found, fixed in formulas.py / rules.py; each row states what both
 # the sheet and the reader must now say (rule code -> passes).

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from helpers_ingest import GOOD
 
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import CATALOGUE
 from titletemplate.rules import RULES
 from titletemplate.validate import validate_row
 from titletemplate.vocab import Vocab
-
-GOOD = {
-    "region_code": "371100000000日照市本级",
-    "cert_no": "鲁0120200000001",
-    "id_type": "身份证",
-    "id_number": "370102197308291814",
-    "name": "张三",
-    "gender": "男",
-    "series": "012 技工学校教师",
-    "level": "正高级",
-    "title_name": "正高级实习指导教师",
-    "issue_date": "20191119",
-    "issuer": "山东省人力资源和社会保障厅",
-    "review_body": "山东省人力资源和社会保障厅",
-}
 
 
 def _codes(vocab: Vocab, **changes: object) -> list[tuple[str, str]]:
