@@ -72,6 +72,7 @@ CATALOGUE: dict[str, CodeDef] = {
             "cell-formula",
             "cell-error-value",
             "cell-too-long",
+            "cell-boolean",
             "region-missing",
             "region-unknown",
             "cert-no-whitespace",

@@ -192,6 +192,7 @@ MESSAGES: dict[str, str] = {
     "already-e-certified": "第 {row} 行:该证书已制发职称电子证书,无需上报。",
     "cell-formula": "第 {row} 行 {header}({column} 列)是公式,请“选择性粘贴→数值”后重新填写。",
     "cell-error-value": "第 {row} 行 {header}({column} 列)是错误值 {value},请填写实际内容。",
+    "cell-boolean": "第 {row} 行 {header}({column} 列)是逻辑值 {value},请填写实际内容。",
     "cell-too-long": "第 {row} 行 {header}({column} 列)内容过长,请核对。",
     "region-missing": "第 {row} 行 行政区划代码({column} 列)未填写,请从下拉菜单中选择。",
     "region-unknown": "第 {row} 行 行政区划代码({column} 列)“{value}”不在山东省区划代码表中,请从下拉菜单中选择。",

@@ -150,6 +150,8 @@ def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str
         return "", [Finding("cell-error-value", key, value.text)]
     if isinstance(value, FormulaValue):
         return "", [Finding("cell-formula", key, value.formula[:50])]
+    if isinstance(value, bool):  # TRUE/FALSE typed or pasted into a text column (NOTES T31)
+        return "", [Finding("cell-boolean", key, "TRUE" if value else "FALSE")]
     if key in ("id_number", "cert_no"):
         text = _identifier(key, value)
     elif key == "issue_date":

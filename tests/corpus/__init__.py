@@ -1,0 +1,1 @@
+"""The generated corpus of returned files (issue 7): generator code only, no binaries."""
