@@ -15,7 +15,7 @@ import click
 
 from . import __version__, messages
 from .errors import TitleTemplateError, VocabError
-from .privacy import MaskingFilter
+from .privacy import MaskingFilter, mask_ids_in_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOG_NAME = "titletemplate.log"
@@ -61,7 +61,8 @@ def _guarded(log_dir_option: str) -> Callable[[F], F]:
                 _err(messages.VOCAB_FAILED.format(n=len(exc.problems)))
                 code = Exit.CANNOT_START
             except TitleTemplateError as exc:
-                _err(messages.CLI_ERROR.format(code=exc.code, detail=exc.detail))
+                text = messages.FAILURES.get(exc.code, "{detail}").format(detail=exc.detail)
+                _err(messages.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text)))
                 code = Exit.CANNOT_START
             except Exception as exc:
                 log.exception("unexpected error")

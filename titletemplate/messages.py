@@ -334,3 +334,21 @@ CLI_HELP = "titletemplate: 职称证书信息采集模板的生成、回收、�
 CLI_NO_CORRECTIONS = "未提供与公钥匹配的私钥(--key-file),本次不生成各单位更正表;其余结果照常输出。"
 CLI_MORE_ISSUES = "  …另有 {n} 条问题,详见 errors.xlsx。"
 CLI_CORRECTIONS = "已为 {n} 个单位生成更正表(corrections 文件夹),请发回各单位修改后重新报送。"
+
+# --- Failures that stop a command (exceptions with codes), rendered by the CLI -------------
+FAILURES: dict[str, str] = {
+    "key-exists": "密钥文件已存在,不会覆盖: {detail}",
+    "key-unreadable": "无法读取密钥文件({detail}),请检查路径和文件内容。",
+    "key-mismatch": "私钥与公钥不是一对({detail}),请检查 --key-file 和 --public-key。",
+    "store-unusable": "数据库文件无法使用({detail}),请检查 --db 指定的文件。",
+    "store-too-new": "数据库由更新版本的程序创建({detail}),请升级 titletemplate。",
+    "exclusion-list-unreadable": "名单文件无法读取({detail}),请提供 CSV 或 xlsx 文件。",
+    "exclusion-list-empty": "名单文件中没有身份证件号码({detail})。",
+    "exclusion-id-precision-lost": "名单文件中的证件号码被存成了数字,后几位已丢失({detail}),请将该列设为文本后重新导出。",
+    "formula-too-long": "模板公式超过 Excel 允许的 255 个字符({detail}),请精简字典内容。",
+    "formula-too-deep": "模板公式嵌套层数超过 Excel 限制({detail})。",
+    "formula-function-not-allowed": "模板公式使用了 Excel 2007/WPS 不支持的函数 {detail}。",
+    "formula-array-constant": "模板公式含有数据验证不允许的数组常量({detail})。",
+    "validation-text-too-long": "数据验证的提示文字超过 Excel 限制({detail})。",
+    "vocab-list-empty": "字典中的列表为空({detail}),无法生成下拉菜单。",
+}
