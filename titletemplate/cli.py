@@ -64,6 +64,8 @@ def _guarded(log_dir_option: str) -> Callable[[F], F]:
                 text = messages.FAILURES.get(exc.code, "{detail}").format(detail=exc.detail)
                 _err(messages.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text)))
                 code = Exit.CANNOT_START
+            except click.ClickException:
+                raise  # usage errors: click prints them and exits 2
             except Exception as exc:
                 log.exception("unexpected error")
                 _err(messages.CLI_UNEXPECTED.format(error=type(exc).__name__, log=log_path))
