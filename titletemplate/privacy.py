@@ -24,12 +24,20 @@ def mask_ids_in_text(text: str) -> str:
     return _ID_LIKE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)[-4:], text)
 
 
+_FORMATTER = logging.Formatter()
+
+
 class MaskingFilter(logging.Filter):
     """Rewrites each record's message with ID numbers masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = mask_ids_in_text(record.getMessage())
         record.args = None
+        if record.exc_info and not record.exc_text:
+            # Handlers format the traceback after the filters ran: render it here to mask it.
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = mask_ids_in_text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_ids_in_text(record.stack_info)
         return True
