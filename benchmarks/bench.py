@@ -1,0 +1,321 @@
+"""Benchmarks: ingest vs. the I/O floor and the naive openpyxl baseline; batch template build
+vs. compiling each template from scratch. Everything is measured in one run, each measurement
+in its own child process (peak RSS from getrusage), and reported as ratios.
+
+    python benchmarks/bench.py [--files N --rows M --big-rows R --templates T]
+                               [--json out.json] [--quick] [--corpus DIR]
+
+The corpus is generated with the library (demo key, demo vocabulary) and cached in --corpus
+(default build/bench-corpus-<files>x<rows>-<big>); a second run reuses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from titletemplate import demo  # noqa: E402
+from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW  # noqa: E402
+from titletemplate.keys import load_private_key, load_public_key  # noqa: E402
+from titletemplate.template import build_template, build_templates  # noqa: E402
+from titletemplate.vocab import Unit, Vocab, load_vocab  # noqa: E402
+
+ISSUED_AT = "2021-03-17T08:00:00Z"
+FAULT_RATE = 0.05
+WIDTH = len(COLUMNS)
+_KEYS = tuple(c.key for c in COLUMNS)
+
+
+# --- corpus -----------------------------------------------------------------------------
+
+
+def bench_units(vocab: Vocab, n: int) -> list[Unit]:
+    """n distinct employer units derived from the vocabulary's (so each file is its own unit)."""
+    base = [u for u in vocab.units if u.kind == "employer"] or list(vocab.units)
+    out = []
+    for i in range(n):
+        b = base[i % len(base)]
+        out.append(Unit(name=f"{b.name}{i:05d}", kind="employer", supervisor=b.supervisor))
+    return out
+
+
+def _faulty(row: dict[str, object], vocab: Vocab, rng: random.Random) -> None:
+    """One of the clerks' typical mistakes (see demo._demo_rows)."""
+    kind = rng.randrange(5)
+    if kind == 0:
+        wrong = str(row["id_number"])
+        row["id_number"] = wrong[:17] + ("0" if wrong[17] != "0" else "1")
+    elif kind == 1:
+        row["issue_date"] = "2019-02-29"
+    elif kind == 2:
+        row["title_name"] = demo._foreign_title(vocab, row)
+    elif kind == 3:
+        row["name"] = ""
+    else:
+        row["issue_date"] = demo._another_date(str(row["issue_date"]))[:6]  # truncated date
+
+
+def fill_rows(vocab: Vocab, unit: Unit, n: int, seed: int) -> list[dict[str, str]]:
+    """n realistic rows for `unit` with ~5% faulty ones, as text (what a clerk types)."""
+    rng = random.Random(seed)
+    people = demo._People(vocab, rng)
+    people.serial = seed * 1_000_000
+    titles, reviewer = demo._titles_for(vocab, unit)
+    rows = []
+    for _ in range(n):
+        row = people.row(titles, reviewer)
+        if rng.random() < FAULT_RATE:
+            _faulty(row, vocab, rng)
+        rows.append({k: str(v) for k, v in row.items()})
+    return rows
+
+
+def _make_file(args: tuple[Unit, int, int, int, str]) -> str:
+    unit, n, template_rows, seed, target = args
+    vocab = load_vocab()
+    key, _ = load_private_key(demo.DEMO_DIR / "demo-private.pem")
+    rows = fill_rows(vocab, unit, n, seed)
+    data = build_template(
+        vocab, unit, key, issued_at=ISSUED_AT, rows=max(n, template_rows), prefill=rows
+    )
+    Path(target).write_bytes(data)
+    return target
+
+
+def make_corpus(folder: Path, files: int, rows: int, big_rows: int, template_rows: int) -> None:
+    """folder/small/*.xlsx (files x rows) and folder/big/*.xlsx (one file of big_rows)."""
+    done = folder / "done.json"
+    spec = {"files": files, "rows": rows, "big_rows": big_rows, "template_rows": template_rows}
+    if done.exists() and json.loads(done.read_text()) == spec:
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "small").mkdir(parents=True)
+    (folder / "big").mkdir()
+    units = bench_units(load_vocab(), files + 1)
+    jobs = [
+        (u, rows, template_rows, i + 1, str(folder / "small" / f"{i:05d}.xlsx"))
+        for i, u in enumerate(units[:files])
+    ]
+    jobs.append((units[files], big_rows, template_rows, files + 1, str(folder / "big/big.xlsx")))
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_make_file, jobs))
+    done.write_text(json.dumps(spec))
+
+
+# --- measurements (each runs in a child process) -----------------------------------------
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.xlsx"))
+
+
+def m_ingest(folder: Path, work: Path) -> int:
+    from titletemplate.ingest import ingest
+
+    vocab = load_vocab()
+    key, _ = load_private_key(demo.DEMO_DIR / "demo-private.pem")
+    public, _ = load_public_key(demo.DEMO_DIR / "demo-public.pem")
+    result = ingest([folder], work, vocab=vocab, public_key=public, private_key=key,
+                    received_at=ISSUED_AT)  # fmt: skip
+    return int(result.totals["rows"])
+
+
+def _calamine_rows(path: Path) -> list[list[object]]:
+    from python_calamine import CalamineWorkbook
+
+    with CalamineWorkbook.from_path(str(path)) as book:
+        rows = book.get_sheet_by_name(DATA_SHEET).to_python(skip_empty_area=False)
+    return [list(r[:WIDTH]) for r in rows[FIRST_DATA_ROW - 1 :] if any(r[:WIDTH])]
+
+
+def m_floor(folder: Path, work: Path) -> int:
+    import xlsxwriter
+
+    n = sum(len(_calamine_rows(p)) for p in _files(folder))
+    wb = xlsxwriter.Workbook(str(work / "floor.xlsx"), {"constant_memory": True})
+    ws = wb.add_worksheet()
+    for r in range(n):
+        ws.write_row(r, 0, [f"value {r} {c}" for c in range(WIDTH)])
+    wb.close()
+    return n
+
+
+def m_naive(folder: Path, work: Path) -> int:
+    import openpyxl
+
+    out = openpyxl.Workbook()
+    ws = out.active
+    n = 0
+    for p in _files(folder):
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        for row in wb[DATA_SHEET].iter_rows(min_row=FIRST_DATA_ROW, max_col=WIDTH,
+                                            values_only=True):  # fmt: skip
+            if any(v not in (None, "") for v in row):
+                ws.append(list(row))
+                n += 1
+        wb.close()
+    out.save(work / "naive.xlsx")
+    return n
+
+
+def _build_args(count: int, rows: int | None) -> tuple[Vocab, list[Unit], Any, dict[str, Any]]:
+    vocab = load_vocab()
+    key, _ = load_private_key(demo.DEMO_DIR / "demo-private.pem")
+    return vocab, bench_units(vocab, count), key, {"issued_at": ISSUED_AT, "rows": rows}
+
+
+def m_build_batch(count: int, rows: int | None, work: Path) -> int:
+    vocab, units, key, opts = _build_args(count, rows)
+    return len(build_templates(vocab, units, key, work, jobs=2, **opts))
+
+
+def m_build_scratch(count: int, rows: int | None, work: Path) -> int:
+    vocab, units, key, opts = _build_args(count, rows)
+    for i, unit in enumerate(units):
+        (work / f"{i:05d}.xlsx").write_bytes(build_template(vocab, unit, key, **opts))
+    return len(units)
+
+
+MEASURES: dict[str, Callable[..., int]] = {
+    "ingest": m_ingest,
+    "floor": m_floor,
+    "naive": m_naive,
+}
+
+
+def child_main(argv: Sequence[str]) -> None:
+    """`bench.py --child NAME ARGS...`: run one measurement, print its JSON line."""
+    name, *rest = argv
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    try:
+        start = time.perf_counter()
+        if name in MEASURES:
+            count = MEASURES[name](Path(rest[0]), work)
+        else:
+            rows = int(rest[1]) if rest[1] != "-" else None
+            fn = m_build_batch if name == "build_batch" else m_build_scratch
+            count = fn(int(rest[0]), rows, work)
+        seconds = time.perf_counter() - start
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "count": count, "rss_mb": max(own, kids) / 1024}))
+
+
+def run_child(*args: str) -> dict[str, Any]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{args[0]} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- report ------------------------------------------------------------------------------
+
+
+def _line(name: str, m: dict[str, Any], unit: str, ref: str, ratio: float | None) -> str:
+    rate = m["count"] / m["seconds"] if m["seconds"] else 0.0
+    r = f"{ratio:6.2f}x {ref}" if ratio is not None else ""
+    return (
+        f"| {name:<26} | {m['seconds']:8.2f} | {rate:12,.0f} {unit:<11} | {r:<22} "
+        f"| {m['rss_mb']:7.0f} |"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    if args_in[:1] == ["--child"]:
+        child_main(args_in[1:])
+        return 0
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--files", type=int, default=200)
+    p.add_argument("--rows", type=int, default=500)
+    p.add_argument("--big-rows", type=int, default=100_000)
+    p.add_argument("--templates", type=int, default=1_000)
+    p.add_argument("--template-rows", type=int, default=None, help="default: the campaign's")
+    p.add_argument(
+        "--scratch-sample", type=int, default=100,
+        help="from-scratch builds timed (rate extrapolated to --templates)",
+    )  # fmt: skip
+    p.add_argument("--corpus", type=Path, default=None)
+    p.add_argument("--json", type=Path, default=None)
+    p.add_argument("--quick", action="store_true", help="tiny corpus: checks the script runs")
+    a = p.parse_args(args_in)
+    if a.quick:
+        a.files, a.rows, a.big_rows, a.templates, a.scratch_sample = 3, 20, 200, 4, 4
+        a.template_rows = a.template_rows or 50
+    template_rows = a.template_rows or load_vocab().campaign.rows
+    corpus = a.corpus or ROOT / "build" / f"bench-corpus-{a.files}x{a.rows}-{a.big_rows}"
+    t0 = time.perf_counter()
+    make_corpus(corpus, a.files, a.rows, a.big_rows, template_rows)
+    print(f"corpus: {corpus} ({time.perf_counter() - t0:.1f} s)", flush=True)
+    results: dict[str, Any] = {
+        "params": {
+            "files": a.files, "rows": a.rows, "big_rows": a.big_rows,
+            "templates": a.templates, "template_rows": template_rows,
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        },
+    }  # fmt: skip
+    lines = [
+        "| measurement                |  seconds |         rate             | ratio"
+        "                  | RSS MB  |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, folder in (("small", corpus / "small"), ("big", corpus / "big")):
+        m = {k: run_child(k, str(folder)) for k in ("floor", "naive", "ingest")}
+        ing, floor, naive = m["ingest"], m["floor"], m["naive"]
+        ratios = {
+            "ingest_vs_floor": ing["seconds"] / floor["seconds"],
+            "naive_vs_ingest": naive["seconds"] / ing["seconds"],
+        }
+        results[label] = {**m, **ratios}
+        lines.append(_line(f"ingest {label}", ing, "rows/s", "of floor", ratios["ingest_vs_floor"]))
+        lines.append(_line(f"I/O floor {label}", floor, "rows/s", "", None))
+        speedup = ratios["naive_vs_ingest"]
+        lines.append(_line(f"naive openpyxl {label}", naive, "rows/s", "of ingest", speedup))
+    rows_arg = str(a.template_rows) if a.template_rows else "-"
+    batch = run_child("build_batch", str(a.templates), rows_arg)
+    sample = min(a.scratch_sample, a.templates)
+    scratch = run_child("build_scratch", str(sample), rows_arg)
+    speedup = (batch["count"] / batch["seconds"]) / (scratch["count"] / scratch["seconds"])
+    results["build"] = {"batch": batch, "scratch": scratch, "batch_vs_scratch": speedup}
+    lines.append(_line("build batch (jobs=2)", batch, "templates/s", "speed-up", speedup))
+    lines.append(_line(f"build from scratch ({sample})", scratch, "templates/s", "", None))
+    print("\n".join(lines))
+    print(
+        "\n"
+        + json.dumps(
+            {
+                "ingest_vs_floor_small": round(results["small"]["ingest_vs_floor"], 2),
+                "naive_vs_ingest_small": round(results["small"]["naive_vs_ingest"], 2),
+                "ingest_vs_floor_big": round(results["big"]["ingest_vs_floor"], 2),
+                "naive_vs_ingest_big": round(results["big"]["naive_vs_ingest"], 2),
+                "batch_vs_scratch": round(speedup, 2),
+            }
+        )
+    )
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
