@@ -62,7 +62,7 @@ CATALOGUE: dict[str, CodeDef] = {
         ),
         *_defs(_F, _W, "template-vocab-outdated", "template-protection-removed"),
         *_defs(_F, _I, "file-already-ingested", "submission-superseded"),
-        *_defs(_S, _E, "header-mismatch"),
+        *_defs(_S, _E, "header-mismatch", "data-sheet-copied"),
         *_defs(_S, _W, "rows-outside-input-block"),
         *_defs(_R, _E, "row-merged-cells", "title-revoked", "duplicate-conflict"),
         *_defs(_R, _I, "duplicate-certificate", "duplicate-person-title", "already-e-certified"),

@@ -183,6 +183,7 @@ MESSAGES: dict[str, str] = {
     "file-already-ingested": "“{file}”与已接收的文件内容完全相同,不重复处理。",
     "submission-superseded": "“{file}”已被同一模板的新版本报送取代,旧数据仅保留在历史记录中。",
     "header-mismatch": "“{file}”工作表“附件1”的表头与模板不一致(第 4 行 {detail})。请勿修改、插入或删除列,请使用下发的模板重新填写。",
+    "data-sheet-copied": "“{file}”中的工作表“{detail}”是“附件1”的副本,且填有数据,这些数据不会被读取。请把全部数据填入“附件1”,删除副本后重新报送。",
     "rows-outside-input-block": "工作表“{sheet}”第 {row} 行在填报区域之外仍有数据,已一并读取,请核对。",
     "row-merged-cells": "第 {row} 行 {column} 列有合并单元格({value})。请取消合并并逐行填写。",
     "title-revoked": "第 {row} 行:该人员的职称已被取消,按规定不得上报。",

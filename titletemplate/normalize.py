@@ -119,7 +119,7 @@ def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
         return result
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = _number_text(value)
-        if re.fullmatch(r"\d{8}", text):
+        if re.fullmatch(r"\d{6}|\d{8}", text):  # YYYYMM (NOTES T24) is no serial: rules judge it
             return text
         day = _from_serial(float(value), date1904) if math.isfinite(value) else None
         if day is None:

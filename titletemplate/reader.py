@@ -38,6 +38,7 @@ from .columns import (
     HEADER_ROW,
     LAYOUT_VERSION,
     META_SHEET,
+    VOCAB_SHEET,
 )
 from .errors import Issue, SubmissionError
 from .fingerprint import (
@@ -56,6 +57,7 @@ MAX_DATA_ROWS = 100_000
 MAX_SHEET_CELLS = 4_000_000  # calamine allocates rows x columns cells, empty or not
 WIDTH = len(COLUMNS)
 _CUSTOM_PROPS = "docProps/custom.xml"
+_OWN_SHEETS = {DATA_SHEET, VOCAB_SHEET, META_SHEET}
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ def read_submission(
             raise SubmissionError("sheet-missing", DATA_SHEET)
         scan = scan_sheet(zf, part, FIRST_DATA_ROW, WIDTH)
         values = _sheet_values(book_values, DATA_SHEET, scan)
+        _check_copies(zf, book, book_values)
     _check_header(values)
     if not scan.protected:
         issues.append(Issue("template-protection-removed", source.name, DATA_SHEET))
@@ -238,13 +241,35 @@ def _header_text(value: object) -> str:
     return "".join(clean_text("" if value is None else str(value)).split())
 
 
-def _check_header(values: Sequence[Sequence[object]]) -> None:
+def _header_problem(values: Sequence[Sequence[object]]) -> str | None:
+    """The first header cell that differs from the template ("E: text"); None when all match."""
     found = values[HEADER_ROW - 1] if len(values) >= HEADER_ROW else []
     for col in COLUMNS:
         cell = _input_cell(found[col.index]) if col.index < len(found) else None
         if _header_text(cell) != _header_text(messages.HEADERS[col.key]):
             text = mask_ids_in_text(clean_text("" if cell is None else str(cell)))[:50]
-            raise SubmissionError("header-mismatch", f"{col.letter}: {text}")
+            return f"{col.letter}: {text}"
+    return None
+
+
+def _check_header(values: Sequence[Sequence[object]]) -> None:
+    problem = _header_problem(values)
+    if problem is not None:
+        raise SubmissionError("header-mismatch", problem)
+
+
+def _check_copies(zf: zipfile.ZipFile, book: Book, book_values: CalamineWorkbook) -> None:
+    """A copy of the data sheet (Excel's Move or Copy) with rows in it would be skipped
+    silently: reject the file so that no row is lost (NOTES T7)."""
+    for name, part in book.sheets.items():
+        if name in _OWN_SHEETS:
+            continue
+        scan = scan_sheet(zf, part, FIRST_DATA_ROW, WIDTH)
+        if scan.max_row < FIRST_DATA_ROW:
+            continue
+        values = _sheet_values(book_values, name, scan)
+        if _header_problem(values) is None and _source_rows(values, scan):
+            raise SubmissionError("data-sheet-copied", name)
 
 
 def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[SourceRow, ...]:

@@ -294,6 +294,118 @@ def _one_xml(
 X_ID = "11010119900307803x"  # valid with check character X (lower-cased), male
 CONVERTED = [("issue-date-converted", "J")]
 
+
+def _duplicated_sheet(wb: Any) -> None:
+    """The clerk copies the data sheet (Excel: Move or Copy) and fills the copy too."""
+    copy = wb.copy_worksheet(wb[DATA_SHEET])
+    for c in COLUMNS:
+        copy.cell(FIRST_DATA_ROW + 1, c.index + 1).value = row("wang", 2)[c.key]
+
+
+def _wps_format_59(ctx: Ctx) -> bytes:
+    """WPS's non-standard built-in numFmtId 59 on a date serial (NOTES T38)."""
+    style = str(_style_count(ctx))
+    cells = _cells(FIRST_DATA_ROW, row("li", 1, issue_date=43466))
+
+    def styles(xml: str) -> str:
+        count = int(re.search(r'<cellXfs count="(\d+)"', xml).group(1))  # type: ignore[union-attr]
+        xml = xml.replace(f'<cellXfs count="{count}">', f'<cellXfs count="{count + 1}">')
+        return xml.replace(
+            "</cellXfs>",
+            '<xf numFmtId="59" fontId="0" fillId="0" borderId="0"'
+            ' applyNumberFormat="1"/></cellXfs>',
+        )
+
+    def sheet(xml: str) -> str:
+        return re.sub(r'<c r="J8"( s="\d+")?', f'<c r="J8" s="{style}"', fill_xml(cells)(xml))
+
+    return edit_parts(_template(ctx), {STYLES: styles, DATA_PART: sheet})
+
+
+def _rich_text(xml: str) -> str:
+    """Name E8 as rich text pasted from Word: two runs with their own fonts."""
+    runs = "<is><r><rPr><b/></rPr><t>张</t></r><r><t>三</t></r></is>"
+    return re.sub(
+        r'<c r="E8"([^>]*?)t="inlineStr"><is>.*?</is>', rf'<c r="E8"\1t="inlineStr">{runs}', xml
+    )
+
+
+EXTRA: list[Case] = [
+    _one("id-with-crlf-and-tabs", row(id_number="370102\t197308291814\r\n")),
+    _one("id-with-spaces", row(id_number="370102 19730829 1814")),
+    _one(
+        "id-wrong-check-digit",
+        row(id_number="370102197308291817"),
+        [("id-number-checksum", "D")],
+        valid=0,
+    ),
+    _one(
+        "id-impossible-birth-date",
+        row(id_number="370102197302301811"),
+        [("id-number-birth-date", "D")],
+        valid=0,
+    ),
+    _one("date-int-yyyymmdd", row(issue_date=20190101)),
+    _one("date-slashes", row(issue_date="2019/1/1"), CONVERTED),
+    _one("date-dots", row(issue_date="2019.1.1"), CONVERTED),
+    _one("date-with-midnight", row(issue_date="2019-1-1 0:00:00"), CONVERTED),
+    _one("date-two-digit-year", row(issue_date="19-1-1"), [("issue-date-format", "J")], valid=0),
+    _one("date-year-month", row(issue_date="2014-09"), [("issue-date-format", "J")], valid=0),
+    _one("date-year-month-int", row(issue_date=201409), [("issue-date-format", "J")], valid=0),
+    _one(
+        "gender-as-digit", row(gender="1"), [("gender-unknown", "F")], valid=0
+    ),  # no codes in that list
+    _one("name-as-number", row(name=123), [("name-invalid", "E")], valid=0),
+    _one("name-with-dots", row(name="阿卜杜拉•买买提")),
+    _one_xml("name-rich-text", row(), data=_rich_text),
+    Case(
+        "wps-numfmt-59",
+        _write("wps-numfmt-59.xlsx", _wps_format_59),
+        "accepted",
+        "",
+        (("issue-date-converted", 8, "J"),),
+        rows=1,
+        valid=1,
+    ),
+    _one_xml(
+        "formula-external-link",
+        row(cert_no=FormulaValue("[1]Sheet1!$A$2")),
+        [("cell-formula", "B")],
+        valid=0,
+    ),
+    Case(
+        "duplicate-ids-in-file",
+        _write("duplicate-ids-in-file.xlsx", lambda ctx: _clerk(ctx, [row(None, 1), row(None, 2)])),
+        "accepted",
+        "",
+        (("duplicate-conflict", 8, "D"), ("duplicate-conflict", 9, "D")),
+        rows=2,
+        valid=0,
+    ),
+    Case(
+        "data-sheet-duplicated",
+        _write(
+            "data-sheet-duplicated.xlsx", lambda ctx: _clerk(ctx, [row("li", 1)], _duplicated_sheet)
+        ),
+        "rejected",
+        "data-sheet-copied",
+        (("data-sheet-copied", None, ""),),
+    ),
+    _reject(
+        "stray-far-cell",
+        "stray-far-cell.xlsx",
+        "file-too-large",
+        lambda ctx: _xml(ctx, {**_cells(8, row("li", 1)), "XFD1500": "x"}),
+    ),
+    _reject(
+        "sheet-part-missing",
+        "sheet-part-missing.xlsx",
+        "sheet-missing",
+        lambda ctx: edit_parts(_template(ctx), {DATA_PART: None}),
+    ),
+]
+
+
 CASES: list[Case] = [
     # --- whole files from real programs ---
     Case(
@@ -567,6 +679,7 @@ CASES: list[Case] = [
     ),
     _one("very-long-name", row(name="张" * 300), [("cell-too-long", "E")], valid=0),
     _one("names-with-odd-spaces", row("wang", 2, name="\u3000王 芳\u00a0")),
+    *EXTRA,
 ]
 
 NAMES = [c.name for c in CASES]
