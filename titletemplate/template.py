@@ -46,6 +46,7 @@ from .keys import sheet_password
 from .protection import DATA_SHEET_PROTECTION, lock_structure, write_checksum_sheet
 from .protection import identity_properties as identity_properties  # re-exported API
 from .protection import template_password as template_password  # re-exported API
+from .stamp import Probe, make_probe, probe_unit, stamp
 from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
 
@@ -410,6 +411,7 @@ class _WorkerState:
     issued_at: str
     rows: int | None
     out_dir: Path
+    probes: list[Probe | None]  # at most one: built on first use
 
 
 _state: _WorkerState | None = None
@@ -428,6 +430,7 @@ def _make_state(
         issued_at,
         rows,
         Path(out_dir),
+        [],
     )
 
 
@@ -436,8 +439,21 @@ def _init_worker(*args: Any) -> None:
     _state = _make_state(*args)
 
 
+def _build_stamped(state: _WorkerState, unit: Unit) -> bytes:
+    """build_template's bytes, stamped into the batch's probe template when that applies."""
+    vocab, key, issued_at = state.vocab, state.key, state.issued_at
+    if not state.probes:
+        built = build_template(vocab, probe_unit(), key, issued_at=issued_at, rows=state.rows)
+        state.probes.append(make_probe(vocab, key, built, issued_at))
+    probe = state.probes[0]
+    data = stamp(probe, vocab, unit, key, issued_at) if probe is not None else None
+    if data is None:
+        data = build_template(vocab, unit, key, issued_at=issued_at, rows=state.rows)
+    return data
+
+
 def _build_with(state: _WorkerState, unit: Unit, file_name: str) -> ManifestEntry:
-    data = build_template(state.vocab, unit, state.key, issued_at=state.issued_at, rows=state.rows)
+    data = _build_stamped(state, unit)
     write_template(state.out_dir / file_name, data)
     return ManifestEntry(
         unit=unit.name,

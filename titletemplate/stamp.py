@@ -1,0 +1,193 @@
+"""Batch builds without recompiling: one probe template per (vocabulary, rows, issue time),
+then each unit's template is the probe with the per-unit parts stamped in.
+
+What differs between two units' templates (build_template output, part by part):
+- xl/sharedStrings.xml: the unit name, unit code, template id and signature strings;
+- the `<sheetProtection password=...>` hash of the three sheets and the
+  `<workbookProtection workbookPassword=...>` hash of xl/workbook.xml;
+- docProps/custom.xml: the identity JSON.
+
+Every other part is identical, and so are the shared-string indices as long as the unit's
+strings are new to the string table (each shared string is stored once, at its first use).
+The stamp therefore applies only when each of those strings is distinct from the others and
+from every other string of the probe; otherwise the caller builds the template from scratch.
+Strings are rendered by xlsxwriter's own writers, so escaping is the same. Parts are zipped
+with the probe's ZipInfo entries, as protection.lock_structure does, so the bytes are equal to
+build_template's (tests/test_batch.py compares them).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from xlsxwriter.custom import Custom
+from xlsxwriter.sharedstrings import SharedStrings
+
+from .fingerprint import Identity, make_identity
+from .keys import sheet_password
+from .protection import WORKBOOK_PART, identity_properties, legacy_hash
+from .vocab import Unit, Vocab
+
+SST_PART = "xl/sharedStrings.xml"
+CUSTOM_PART = "docProps/custom.xml"
+SHEET_PREFIX = "xl/worksheets/sheet"
+_PROBE_NAME = "titletemplate-probe-unit-name-5c1d"
+_PROBE_CODE = "titletemplate-probe-unit-code-5c1d"
+_MAX_TEXT = 1000  # longer values go the slow way (xlsxwriter's limits and warnings apply)
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """The deflate state after the first `size` bytes of a part, which every unit shares."""
+
+    size: int
+    out: bytes
+    state: Any  # zlib.Compress
+
+
+class _Resume:
+    """A compressor for zipfile that starts from a _Head instead of compressing it again.
+    deflate without flushes gives the same bytes however its input is split."""
+
+    def __init__(self, head: _Head) -> None:
+        self.head, self.state = head, head.state.copy()
+
+    def compress(self, data: bytes) -> bytes:
+        out: bytes = self.head.out + self.state.compress(data[self.head.size :])
+        return out
+
+    def flush(self) -> bytes:
+        out: bytes = self.state.flush()
+        return out
+
+
+def _head(part: bytes, marker: bytes) -> _Head | None:
+    at = part.find(marker)
+    if at < 0:
+        return None
+    # The compressor zipfile uses for ZIP_DEFLATED at the default level.
+    state = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return _Head(at, state.compress(part[:at]), state)
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A built template with sentinel unit strings, split into its uncompressed parts."""
+
+    infos: tuple[zipfile.ZipInfo, ...]
+    parts: dict[str, bytes]
+    strings: frozenset[str]  # shared strings other than the four unit-specific ones
+    si: tuple[str, str, str, str]  # the probe's <si> elements: name, code, id, signature
+    password_hash: str
+    heads: dict[str, _Head]
+
+
+def _unit_strings(identity: Identity) -> tuple[str, str, str, str]:
+    return (identity.unit_name, identity.unit_code, identity.template_id, identity.signature)
+
+
+def _si(text: str) -> str:
+    """The `<si>` element xlsxwriter writes for `text`."""
+    writer = SharedStrings()
+    writer._set_filehandle(io.StringIO())
+    writer._write_si(text)
+    out: str = writer.fh.getvalue()
+    return out
+
+
+def _custom_xml(identity: Identity) -> bytes:
+    writer = Custom()
+    writer._set_filehandle(io.StringIO())
+    writer._set_properties([(name, value, "text") for name, value in identity_properties(identity)])
+    writer._assemble_xml_file()
+    text: str = writer.fh.getvalue()
+    return text.encode("utf-8")
+
+
+def _sst_strings(xml: str) -> list[str]:
+    from xml.etree import ElementTree
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ElementTree.fromstring(xml)
+    return ["".join(si.itertext()) for si in root.iter(f"{ns}si")]
+
+
+def make_probe(vocab: Vocab, key: Ed25519PrivateKey, data: bytes, issued_at: str) -> Probe | None:
+    """Split `data`, the template build_template gave for probe_unit(), into a Probe; None
+    when its layout is not the expected one (then every unit is built from scratch)."""
+    identity = make_identity(vocab, probe_unit(), issued_at, key)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = tuple(zf.infolist())
+        parts = {i.filename: zf.read(i) for i in infos}
+    if SST_PART not in parts or CUSTOM_PART not in parts:
+        return None
+    sst = parts[SST_PART].decode("utf-8")
+    si = tuple(_si(s) for s in _unit_strings(identity))
+    if any(sst.count(x) != 1 for x in si) or _custom_xml(identity) != parts[CUSTOM_PART]:
+        return None
+    strings = _sst_strings(sst)
+    others = frozenset(strings) - set(_unit_strings(identity))
+    if len(strings) != len(others) + 4:
+        return None
+    password_hash = legacy_hash(sheet_password(key, identity.template_id))
+    sheets = [parts[n] for n in parts if n.startswith(SHEET_PREFIX)]
+    if any(p.count(f'<sheetProtection password="{password_hash}"'.encode()) != 1 for p in sheets):
+        return None
+    if parts[WORKBOOK_PART].count(f'workbookPassword="{password_hash}"'.encode()) != 1:
+        return None
+    marker = f'<sheetProtection password="{password_hash}"'.encode()
+    heads = {n: h for n in parts if n.startswith(SHEET_PREFIX) and (h := _head(parts[n], marker))}
+    return Probe(infos, parts, others, (si[0], si[1], si[2], si[3]), password_hash, heads)
+
+
+def probe_unit() -> Unit:
+    return Unit(name=_PROBE_NAME, code=_PROBE_CODE)
+
+
+def stamp(
+    probe: Probe, vocab: Vocab, unit: Unit, key: Ed25519PrivateKey, issued_at: str
+) -> bytes | None:
+    """The template for `unit` from the probe, or None when the stamp does not apply."""
+    identity = make_identity(vocab, unit, issued_at, key)
+    values = _unit_strings(identity)
+    if (
+        not unit.name
+        or len(set(values)) != 4
+        or any(v in probe.strings or len(v) > _MAX_TEXT or v.startswith("<r>") for v in values)
+    ):
+        return None
+    new_hash = legacy_hash(sheet_password(key, identity.template_id))
+    sst = probe.parts[SST_PART].decode("utf-8")
+    for probe_si, value in zip(probe.si, values, strict=True):
+        sst = sst.replace(probe_si, _si(value), 1)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zout:
+        for info in probe.infos:
+            name = info.filename
+            part = probe.parts[name]
+            if name == SST_PART:
+                part = sst.encode("utf-8")
+            elif name == CUSTOM_PART:
+                part = _custom_xml(identity)
+            elif name.startswith(SHEET_PREFIX):
+                old = f'<sheetProtection password="{probe.password_hash}"'.encode()
+                part = part.replace(old, f'<sheetProtection password="{new_hash}"'.encode(), 1)
+            elif name == WORKBOOK_PART:
+                old = f'workbookPassword="{probe.password_hash}"'.encode()
+                part = part.replace(old, f'workbookPassword="{new_hash}"'.encode(), 1)
+            # make_probe found the password hash once per sheet, after the head: the head is
+            # the same for every unit.
+            head = probe.heads.get(name)
+            if head is None:
+                zout.writestr(info, part)
+                continue
+            info.file_size = len(part)  # what writestr does before it opens the entry
+            with zout.open(info, "w") as dest:
+                dest._compressor = _Resume(head)  # type: ignore[attr-defined]
+                dest.write(part)
+    return out.getvalue()
