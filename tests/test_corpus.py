@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus.generate import CASES, Case, Ctx
+from corpus.generate import CASES, LAST_INPUT_ROW, Case, Ctx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import issues, run
 
+from titletemplate.columns import FIRST_DATA_ROW
 from titletemplate.lohelper import find_soffice
 from titletemplate.vocab import Vocab
 
@@ -24,6 +25,7 @@ def _param(case: Case) -> object:
 def ctx(
     vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path_factory: pytest.TempPathFactory
 ) -> Ctx:
+    assert FIRST_DATA_ROW + vocab.campaign.rows - 1 == LAST_INPUT_ROW, "update the corpus"
     return Ctx(vocab, private_key, tmp_path_factory.mktemp("lo-profile"))
 
 
