@@ -231,10 +231,6 @@ def test_the_store_survives_a_hard_kill_mid_file(
         db.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="file names are shown unmasked (cli.py table, report.json path, issue prefixes)",
-)
 def test_an_id_number_in_a_file_name_is_masked_too(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()

@@ -252,7 +252,7 @@ def _print_summary(result: Any) -> None:
     click.echo(messages.CLI_TABLE_HEADER)
     for f in result.files:
         status = messages.CLI_ACCEPTED if f["status"] == "accepted" else messages.CLI_REJECTED
-        cells = [f.get("unit") or "-", Path(f["path"]).name, status]
+        cells = [f.get("unit") or "-", mask_ids_in_text(Path(f["path"]).name), status]
         cells += [
             str(f.get(k, 0))
             for k in ("rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows")
@@ -263,7 +263,7 @@ def _print_summary(result: Any) -> None:
     click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
     shown = [r for r in result.issues if r.issue.severity != "info"]
     for r in shown[:MAX_ISSUE_LINES]:
-        click.echo(f"  [{r.issue.code}] {r.file_name}: {r.message}")
+        click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")
     if len(shown) > MAX_ISSUE_LINES:
         click.echo(messages.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
     if result.corrections:

@@ -167,7 +167,9 @@ def ingest(
         consolidated_xlsx=xlsx,
         consolidated_csv=csv_path,
         errors_xlsx=write_errors(out / ERRORS_XLSX, issues, summaries),
-        report_json=write_report_json(out / REPORT_JSON, summaries, issues, total, missing),
+        report_json=write_report_json(
+            out / REPORT_JSON, summaries, issues, total, missing, mask_ids
+        ),
         corrections=tuple(corrections),
     )
 

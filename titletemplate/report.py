@@ -125,14 +125,17 @@ def write_report_json(
     issues: Sequence[ReportIssue],
     total: Totals,
     missing_units: Sequence[str],
+    mask_ids: bool = True,
 ) -> Path:
+    # A clerk may name a file after a person ("张三370102….xlsx"): paths are masked too.
+    shown = mask_ids_in_text if mask_ids else str
     data = {
-        "files": list(files),
+        "files": [{**f, "path": shown(f["path"])} for f in files],
         "issues": [
             {
                 "code": r.issue.code,
                 "severity": str(r.issue.severity),
-                "file": r.issue.file,
+                "file": shown(r.issue.file),
                 "sheet": r.issue.sheet,
                 "row": r.issue.row,
                 "column": r.issue.column,
