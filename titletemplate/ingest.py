@@ -7,10 +7,16 @@ import csv
 import datetime as dt
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import pickle
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import messages, reader
@@ -101,6 +107,7 @@ def ingest(
     received_at: str | None = None,
     correction_rows: int | None = None,
     progress: Progress | None = None,
+    jobs: int = 2,
 ) -> IngestResult:
     """Ingest returned files and folders (recursively) into the store and write the reports.
 
@@ -111,6 +118,7 @@ def ingest(
             `missing_units` (default: every unit in vocab.units).
         received_at: ISO time recorded for the submissions and as the corrections' issue
             time (default: now, UTC).
+        jobs: worker processes that read and validate files (the store stays in this one).
 
     Raises:
         ExclusionListError: a list cannot be read. KeyFileError: `private_key` does not
@@ -138,8 +146,9 @@ def ingest(
             store.set_exclusions(lst.kind, lst.entries, lst.source)
         if progress:
             progress(0, len(files))
-        for n, path in enumerate(files, start=1):
-            outcomes.append(_ingest_file(store, path, vocab, public_key, received))
+        checked = _checked_files(files, vocab, public_key, jobs)
+        for n, (path, done) in enumerate(zip(files, checked, strict=True), start=1):
+            outcomes.append(_ingest_file(store, path, vocab, public_key, received, done))
             if progress:
                 progress(n, len(files))
         changed = _recompute(store)
@@ -185,19 +194,23 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _ingest_file(
-    store: Store, path: Path, vocab: Vocab, public_key: Ed25519PublicKey, received: str
-) -> _Outcome:
-    name = path.name
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """One file read and validated, possibly in a worker process; sha256 "" = unreadable."""
+
+    sha256: str
+    os_error: str = ""
+    result: tuple[NewSubmission, list[NewRow], list[NewIssue]] | None = None
+    crash: BaseException | None = None  # an unexpected error, logged by the batch process
+
+
+def _check_file(path: Path, vocab: Vocab, public_key: Ed25519PublicKey) -> _Checked:
     try:
         sha = _sha256(path)
     except OSError as exc:
-        note = ("file-unreadable", type(exc).__name__)
-        return _Outcome(str(path), name, None, "file-unreadable", (note,))
-    known = store.find(sha)
-    if known is not None and known.status != "rejected":
-        return _Outcome(str(path), name, known.id, notes=(("file-already-ingested", ""),))
-    base = NewSubmission(str(path), name, sha, received)
+        return _Checked("", type(exc).__name__)
+    base = NewSubmission(str(path), path.name, sha, "")
+    crash: BaseException | None = None
     try:
         sub, rows, issues = _check(path, base, vocab, public_key)
     except SubmissionError as exc:
@@ -206,9 +219,98 @@ def _ingest_file(
         sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
     except Exception as exc:
         # Never stop the batch for one file: record it with a code, keep the traceback.
-        _log.error("unexpected error in %s", name, exc_info=True)
         code, detail = "file-unreadable", type(exc).__name__
         sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
+        crash = exc
+    return _Checked(sha, "", (sub, rows, issues), crash)
+
+
+# Worker processes: Vocab holds MappingProxyType lookups, which do not pickle, so each worker
+# rebuilds it once from its plain fields; the public key travels as raw bytes.
+_worker: tuple[Vocab, Ed25519PublicKey] | None = None
+_WINDOW = 4  # files read ahead per worker: memory stays bounded however many files there are
+
+
+def _init_worker(vocab_fields: dict[str, Any], raw_key: bytes) -> None:
+    global _worker
+    _worker = (Vocab(**vocab_fields), Ed25519PublicKey.from_public_bytes(raw_key))
+
+
+def _check_in_worker(path: Path) -> _Checked:
+    if _worker is None:
+        raise RuntimeError("worker not initialised")
+    done = _check_file(path, *_worker)
+    if done.crash is not None:
+        text = "".join(traceback.format_exception(done.crash))
+        try:
+            pickle.dumps(done.crash)
+            crash: BaseException = done.crash
+        except Exception:
+            crash = RuntimeError(type(done.crash).__name__)
+        crash.__cause__ = None
+        crash.add_note(f"in worker process:\n{text}")
+        done = replace(done, crash=crash)
+    return done
+
+
+def _checked_files(
+    files: Sequence[Path], vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
+) -> Iterator[_Checked | None]:
+    """Per file, in order: its _Checked from a worker, or None (checked in this process)."""
+    if jobs <= 1 or len(files) < 2:
+        yield from (None for _ in files)
+        return
+    raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    state = ({f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}, raw_key)
+    with ProcessPoolExecutor(
+        min(jobs, len(files)), initializer=_init_worker, initargs=state
+    ) as pool:
+        pending: deque[Future[_Checked]] = deque()
+        ahead = iter(files)
+        for path in ahead:
+            pending.append(pool.submit(_check_in_worker, path))
+            if len(pending) >= _WINDOW * jobs:
+                break
+        while pending:
+            done = pending.popleft().result()
+            following = next(ahead, None)
+            if following is not None:
+                pending.append(pool.submit(_check_in_worker, following))
+            yield done
+
+
+def _ingest_file(
+    store: Store,
+    path: Path,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    received: str,
+    checked: _Checked | None = None,
+) -> _Outcome:
+    name = path.name
+    if checked is None:
+        try:
+            sha = _sha256(path)
+        except OSError as exc:
+            checked = _Checked("", type(exc).__name__)
+        else:
+            known = store.find(sha)
+            if known is not None and known.status != "rejected":
+                notes = (("file-already-ingested", ""),)
+                return _Outcome(str(path), name, known.id, notes=notes)
+            checked = _check_file(path, vocab, public_key)
+    if checked.os_error:
+        note = ("file-unreadable", checked.os_error)
+        return _Outcome(str(path), name, None, "file-unreadable", (note,))
+    known = store.find(checked.sha256)
+    if known is not None and known.status != "rejected":
+        return _Outcome(str(path), name, known.id, notes=(("file-already-ingested", ""),))
+    if checked.crash is not None:
+        _log.error("unexpected error in %s", name, exc_info=checked.crash)
+    if checked.result is None:
+        raise RuntimeError("file checked without a result")
+    sub, rows, issues = checked.result
+    sub = replace(sub, received_at=received)
     sid, superseded = store.add(sub, rows, issues)
     return _Outcome(str(path), name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
 

@@ -157,8 +157,23 @@ def _id_region(row: RowData, vocab: Vocab) -> str | None:
         return None
     if not number.startswith("37"):  # only Shandong codes are in the vocabulary
         return None
-    known = {r.code[:6] for r in vocab.regions} | {r.code[:4] + "00" for r in vocab.regions}
-    return None if number[:6] in known else ""
+    return None if number[:6] in _id_areas(vocab) else ""
+
+
+_AREAS: dict[int, tuple[object, frozenset[str]]] = {}  # id(regions) -> (regions, areas)
+
+
+def _id_areas(vocab: Vocab) -> frozenset[str]:
+    """The 6-digit area codes an ID number may start with; computed once per region table."""
+    regions = vocab.regions
+    cached = _AREAS.get(id(regions))
+    if cached is not None and cached[0] is regions:
+        return cached[1]
+    areas = frozenset({r.code[:6] for r in regions} | {r.code[:4] + "00" for r in regions})
+    if len(_AREAS) > 8:
+        _AREAS.clear()
+    _AREAS[id(regions)] = (regions, areas)
+    return areas
 
 
 def _gender_matches(row: RowData, vocab: Vocab) -> str | None:
