@@ -80,8 +80,27 @@ def write_correction(
     taken: set[str] | None = None,
 ) -> Path:
     """Write corrections/<unit>.xlsx and return its path (`taken`: see correction_file)."""
+    data = correction_bytes(
+        vocab, unit, key, rows, issued_at=issued_at, mask_ids=mask_ids, template_rows=template_rows
+    )
+    path = correction_file(out_dir, unit.name, taken)
+    write_bytes_atomic(path, data)
+    return path
+
+
+def correction_bytes(
+    vocab: Vocab,
+    unit: Unit,
+    key: Ed25519PrivateKey,
+    rows: Sequence[CorrectionRow],
+    *,
+    issued_at: str,
+    mask_ids: bool = True,
+    template_rows: int | None = None,
+) -> bytes:
+    """The correction workbook for `unit`: its template with `rows` filled in and marked."""
     prefill = [{c.key: v for c, v in zip(COLUMNS, row.values, strict=True)} for row in rows]
-    data = build_template(
+    return build_template(
         vocab,
         unit,
         key,
@@ -90,6 +109,3 @@ def write_correction(
         prefill=prefill,
         marks=marks_for(rows, mask_ids=mask_ids),
     )
-    path = correction_file(out_dir, unit.name, taken)
-    write_bytes_atomic(path, data)
-    return path

@@ -3,16 +3,13 @@ store's current rows (lists, duplicates), then write the consolidated and error 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
-import hashlib
 import logging
-import pickle
-import traceback
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +17,15 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import messages, reader
+from .checkfile import Checked, check_file, checked_files, file_sha256, plain_fields
+from .checkfile import row_hash as row_hash  # re-exported API
 from .columns import BY_KEY, COLUMNS
-from .corrections import CorrectionRow, write_correction
+from .corrections import CorrectionRow, correction_bytes, correction_file
 from .dedupe import resolve
-from .errors import CATALOGUE, KeyFileError, Severity, SubmissionError
+from .errors import KeyFileError, TemplateError
 from .exclusions import ExclusionKind, ExclusionList, load_exclusions
+from .files import write_bytes_atomic
 from .keys import public_pem
-from .normalize import Finding
 from .report import (
     FileSummary,
     ReportIssue,
@@ -38,8 +37,7 @@ from .report import (
     write_errors,
     write_report_json,
 )
-from .store import NewIssue, NewRow, NewSubmission, Store, StoredIssue
-from .validate import validate_row
+from .store import NewIssue, Store, StoredIssue
 from .vocab import Unit, Vocab, text_key
 
 _log = logging.getLogger(__name__)
@@ -51,7 +49,6 @@ ERRORS_XLSX = "errors.xlsx"
 REPORT_JSON = "report.json"
 _KEYS = tuple(c.key for c in COLUMNS)
 _INDEX = {k: i for i, k in enumerate(_KEYS)}
-_HASH_CHUNK = 1 << 20
 
 Progress = Callable[[int, int], None]  # (files done, files in total)
 
@@ -146,7 +143,7 @@ def ingest(
             store.set_exclusions(lst.kind, lst.entries, lst.source)
         if progress:
             progress(0, len(files))
-        checked = _checked_files(files, vocab, public_key, jobs)
+        checked = checked_files(files, vocab, public_key, jobs)
         for n, (path, done) in enumerate(zip(files, checked, strict=True), start=1):
             outcomes.append(_ingest_file(store, path, vocab, public_key, received, done))
             if progress:
@@ -155,15 +152,20 @@ def ingest(
         summaries = _summaries(store, outcomes)
         issues = _issues(store, outcomes, changed, mask_ids)
         corrections: list[Path] = []
-        if private_key is not None:
-            scope = {o.submission_id for o in outcomes if o.submission_id is not None} | changed
-            corrections = _corrections(
-                store, vocab, private_key, out, scope, received, mask_ids, correction_rows
-            )
-        xlsx, csv_path = write_consolidated(
-            out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV, store.valid_rows(), vocab,
-            groups=store.valid_groups(), split_by_office=split_by_office,
-        )  # fmt: skip
+        with contextlib.ExitStack() as stack:
+            finish: Callable[[], list[Path]] = list
+            if private_key is not None:
+                scope = {o.submission_id for o in outcomes if o.submission_id is not None}
+                finish = _corrections(
+                    store, vocab, private_key, out, scope | changed, received, mask_ids,
+                    correction_rows, jobs, stack,
+                )  # fmt: skip
+            # Worker processes build the corrections while this one writes the merged files.
+            xlsx, csv_path = write_consolidated(
+                out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV, store.valid_rows(), vocab,
+                groups=store.valid_groups(), split_by_office=split_by_office,
+            )  # fmt: skip
+            corrections = finish()
         missing = _missing_units(expected, store)
     total = totals(summaries)
     return IngestResult(
@@ -186,119 +188,26 @@ def ingest(
 # --- one file -------------------------------------------------------------------------
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """One file read and validated, possibly in a worker process; sha256 "" = unreadable."""
-
-    sha256: str
-    os_error: str = ""
-    result: tuple[NewSubmission, list[NewRow], list[NewIssue]] | None = None
-    crash: BaseException | None = None  # an unexpected error, logged by the batch process
-
-
-def _check_file(path: Path, vocab: Vocab, public_key: Ed25519PublicKey) -> _Checked:
-    try:
-        sha = _sha256(path)
-    except OSError as exc:
-        return _Checked("", type(exc).__name__)
-    base = NewSubmission(str(path), path.name, sha, "")
-    crash: BaseException | None = None
-    try:
-        sub, rows, issues = _check(path, base, vocab, public_key)
-    except SubmissionError as exc:
-        code = exc.code if exc.code in CATALOGUE else "file-unreadable"
-        detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
-        sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
-    except Exception as exc:
-        # Never stop the batch for one file: record it with a code, keep the traceback.
-        code, detail = "file-unreadable", type(exc).__name__
-        sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
-        crash = exc
-    return _Checked(sha, "", (sub, rows, issues), crash)
-
-
-# Worker processes: Vocab holds MappingProxyType lookups, which do not pickle, so each worker
-# rebuilds it once from its plain fields; the public key travels as raw bytes.
-_worker: tuple[Vocab, Ed25519PublicKey] | None = None
-_WINDOW = 4  # files read ahead per worker: memory stays bounded however many files there are
-
-
-def _init_worker(vocab_fields: dict[str, Any], raw_key: bytes) -> None:
-    global _worker
-    _worker = (Vocab(**vocab_fields), Ed25519PublicKey.from_public_bytes(raw_key))
-
-
-def _check_in_worker(path: Path) -> _Checked:
-    if _worker is None:
-        raise RuntimeError("worker not initialised")
-    done = _check_file(path, *_worker)
-    if done.crash is not None:
-        text = "".join(traceback.format_exception(done.crash))
-        try:
-            pickle.dumps(done.crash)
-            crash: BaseException = done.crash
-        except Exception:
-            crash = RuntimeError(type(done.crash).__name__)
-        crash.__cause__ = None
-        crash.add_note(f"in worker process:\n{text}")
-        done = replace(done, crash=crash)
-    return done
-
-
-def _checked_files(
-    files: Sequence[Path], vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
-) -> Iterator[_Checked | None]:
-    """Per file, in order: its _Checked from a worker, or None (checked in this process)."""
-    if jobs <= 1 or len(files) < 2:
-        yield from (None for _ in files)
-        return
-    raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    state = ({f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}, raw_key)
-    with ProcessPoolExecutor(
-        min(jobs, len(files)), initializer=_init_worker, initargs=state
-    ) as pool:
-        pending: deque[Future[_Checked]] = deque()
-        ahead = iter(files)
-        for path in ahead:
-            pending.append(pool.submit(_check_in_worker, path))
-            if len(pending) >= _WINDOW * jobs:
-                break
-        while pending:
-            done = pending.popleft().result()
-            following = next(ahead, None)
-            if following is not None:
-                pending.append(pool.submit(_check_in_worker, following))
-            yield done
-
-
 def _ingest_file(
     store: Store,
     path: Path,
     vocab: Vocab,
     public_key: Ed25519PublicKey,
     received: str,
-    checked: _Checked | None = None,
+    checked: Checked | None = None,
 ) -> _Outcome:
     name = path.name
     if checked is None:
         try:
-            sha = _sha256(path)
+            sha = file_sha256(path)
         except OSError as exc:
-            checked = _Checked("", type(exc).__name__)
+            checked = Checked("", type(exc).__name__)
         else:
             known = store.find(sha)
             if known is not None and known.status != "rejected":
                 notes = (("file-already-ingested", ""),)
                 return _Outcome(str(path), name, known.id, notes=notes)
-            checked = _check_file(path, vocab, public_key)
+            checked = check_file(path, vocab, public_key)
     if checked.os_error:
         note = ("file-unreadable", checked.os_error)
         return _Outcome(str(path), name, None, "file-unreadable", (note,))
@@ -313,53 +222,6 @@ def _ingest_file(
     sub = replace(sub, received_at=received)
     sid, superseded = store.add(sub, rows, issues)
     return _Outcome(str(path), name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
-
-
-def _rejected(base: NewSubmission, code: str) -> NewSubmission:
-    return NewSubmission(
-        base.path, base.file_name, base.sha256, base.received_at, rejected_code=code
-    )
-
-
-def _check(
-    path: Path, base: NewSubmission, vocab: Vocab, public_key: Ed25519PublicKey
-) -> tuple[NewSubmission, list[NewRow], list[NewIssue]]:
-    """Read and validate one file; every row and every finding becomes a record."""
-    sub = reader.read_submission(path, vocab, public_key)
-    ident = sub.identity
-    record = NewSubmission(
-        base.path,
-        base.file_name,
-        base.sha256,
-        base.received_at,
-        template_id=ident.template_id if ident else "",
-        unit=ident.unit_name if ident else "",
-        unit_code=ident.unit_code if ident else "",
-        vocab_fingerprint=ident.vocab_fingerprint if ident else "",
-        sheet=sub.sheet,
-    )
-    issues = [
-        NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in sub.issues
-    ]
-    rows: list[NewRow] = []
-    for src in sub.rows:
-        checked = validate_row(src.cells, vocab, sub.date1904)
-        findings: tuple[Finding, ...] = (*src.findings, *checked.findings)
-        ok = all(CATALOGUE[f.code].severity is not Severity.ERROR for f in findings)
-        values = tuple(checked.values[k] for k in _KEYS)
-        rows.append(NewRow(src.excel_row, values, ok, row_hash(values)))
-        for f in findings:
-            letter = BY_KEY[f.column].letter if f.column in BY_KEY else ""
-            masked = mask_value(letter, f.value)
-            issues.append(
-                NewIssue(f.code, sub.sheet, src.excel_row, letter, f.value, masked, f.detail)
-            )
-    return record, rows, issues
-
-
-def row_hash(values: Sequence[str]) -> str:
-    """Identity of a row's canonical content (identical rows have equal hashes)."""
-    return hashlib.sha256("\x1f".join(values).encode("utf-8")).hexdigest()[:32]
 
 
 # --- over the store's current rows ----------------------------------------------------
@@ -490,7 +352,11 @@ def _corrections(
     issued_at: str,
     mask_ids: bool,
     template_rows: int | None,
-) -> list[Path]:
+    jobs: int,
+    stack: contextlib.ExitStack,
+) -> Callable[[], list[Path]]:
+    """Start writing corrections/<unit>.xlsx (in worker processes when jobs > 1); returns
+    the function that waits for them and gives their paths."""
     invalid = store.invalid_rows(submission_ids)
     issues = store.row_issues(r[0] for r in invalid)
     by_unit: dict[tuple[str, str], list[CorrectionRow]] = {}
@@ -500,24 +366,59 @@ def _corrections(
         by_unit.setdefault((unit, unit_code), []).append(
             CorrectionRow(values, tuple(issues.get(row_id, [])))
         )
-    paths: list[Path] = []
+    work: list[tuple[Unit, list[CorrectionRow], Path]] = []
     taken: set[str] = set()
     for (name, code), rows in by_unit.items():
         found = vocab.find_unit(name) or Unit(name=name, code=code)
-        paths.append(
-            write_correction(
-                out,
-                vocab,
-                found,
-                key,
-                rows,
-                issued_at=issued_at,
-                mask_ids=mask_ids,
-                template_rows=template_rows,
-                taken=taken,
-            )
-        )
-    return paths
+        work.append((found, rows, correction_file(out, found.name, taken)))
+    opts: dict[str, Any] = {"issued_at": issued_at, "mask_ids": mask_ids}
+    opts["template_rows"] = template_rows
+    paths = [path for _, _, path in work]
+    if jobs <= 1 or len(work) < 2:
+
+        def write_here() -> list[Path]:
+            for unit, rows, path in work:
+                write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
+            return paths
+
+        return write_here
+    raw_key = key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    state = (plain_fields(vocab), raw_key, opts)
+    pool = stack.enter_context(
+        ProcessPoolExecutor(min(jobs, len(work)), initializer=_init_corrector, initargs=state)
+    )
+    futures = [pool.submit(_correct_in_worker, unit, rows, path) for unit, rows, path in work]
+
+    def wait() -> list[Path]:
+        for future in futures:
+            failed = future.result()
+            if failed is not None:
+                raise TemplateError(*failed)
+        return paths
+
+    return wait
+
+
+_corrector: tuple[Vocab, Ed25519PrivateKey, dict[str, Any]] | None = None
+
+
+def _init_corrector(vocab_fields: dict[str, Any], raw_key: bytes, opts: dict[str, Any]) -> None:
+    global _corrector
+    _corrector = (Vocab(**vocab_fields), Ed25519PrivateKey.from_private_bytes(raw_key), opts)
+
+
+def _correct_in_worker(unit: Unit, rows: list[CorrectionRow], path: Path) -> tuple[str, str] | None:
+    """Pool task; a TemplateError comes back as (code, detail) (pickling would lose the code)."""
+    if _corrector is None:
+        raise RuntimeError("worker not initialised")
+    vocab, key, opts = _corrector
+    try:
+        write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
+    except TemplateError as exc:
+        return exc.code, exc.detail
+    return None
 
 
 # --- the ledger -----------------------------------------------------------------------
