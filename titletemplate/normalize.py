@@ -165,16 +165,21 @@ def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str
     return text, out
 
 
+_SLOTS = tuple((c.key, c.index) for c in COLUMNS)  # (key, zero-based index): read per cell
+
+
 def normalize_row(
     raw: Sequence[object], date1904: bool = False
 ) -> tuple[dict[str, str], list[Finding]]:
     """Normalise the 12 raw cells of a row (missing trailing cells count as blank)."""
     values: dict[str, str] = {}
     findings: list[Finding] = []
-    for col in COLUMNS:
-        cell = raw[col.index] if col.index < len(raw) else None
-        values[col.key], found = normalize_cell(col.key, cell, date1904)
-        findings.extend(found)
+    width = len(raw)
+    for key, index in _SLOTS:
+        cell = raw[index] if index < width else None
+        values[key], found = normalize_cell(key, cell, date1904)
+        if found:
+            findings.extend(found)
     return values, findings
 
 

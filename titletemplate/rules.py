@@ -390,7 +390,7 @@ def evaluate(row: RowData, vocab: Vocab, rules: Sequence[Rule] = RULES) -> list[
     failed: set[str] = set()
     found: list[tuple[Rule, str]] = []
     for rule in rules:
-        if failed.intersection(rule.columns):
+        if failed and not failed.isdisjoint(rule.columns):
             continue
         detail = rule.check(row, vocab)
         if detail is None:

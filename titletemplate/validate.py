@@ -11,6 +11,8 @@ from .normalize import Finding, normalize_row
 from .rules import RowData, evaluate
 from .vocab import Vocab
 
+_SLOTS = tuple((c.key, c.index) for c in COLUMNS)
+
 
 @dataclass(frozen=True, slots=True)
 class CheckedRow:
@@ -55,7 +57,8 @@ def canonicalize(values: dict[str, str], vocab: Vocab) -> dict[str, str]:
 def validate_row(raw: Sequence[object], vocab: Vocab, date1904: bool = False) -> CheckedRow:
     """Normalise and check one row of 12 raw cells."""
     values, findings = normalize_row(raw, date1904)
-    raw_by_key = {c.key: (raw[c.index] if c.index < len(raw) else None) for c in COLUMNS}
+    width = len(raw)
+    raw_by_key = {key: (raw[index] if index < width else None) for key, index in _SLOTS}
     broken = {f.column for f in findings if f.code.startswith("cell-")}
     row = RowData(values, raw_by_key)
     for rule, detail in evaluate(row, vocab):

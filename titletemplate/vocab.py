@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import unicodedata
@@ -32,8 +33,10 @@ GB11643 = "gb11643"
 PATTERN = "pattern"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def text_key(text: str) -> str:
-    """The comparison key of a label: NFKC, no spaces of any kind."""
+    """The comparison key of a label: NFKC, no spaces of any kind (cached: cell values repeat,
+    and the rules look the same few labels up for every row)."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
