@@ -127,7 +127,7 @@ def write_report_json(
     missing_units: Sequence[str],
     mask_ids: bool = True,
 ) -> Path:
-    # A clerk may name a file after a person ("张三370102….xlsx"): paths are masked too.
+    # A clerk may name a file after a person (name + ID number): paths are masked too.
     shown = mask_ids_in_text if mask_ids else str
     data = {
         "files": [{**f, "path": shown(f["path"])} for f in files],
