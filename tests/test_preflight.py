@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from titletemplate import preflight
+from titletemplate import preflight, sheetscan
 from titletemplate.errors import SubmissionError
 from titletemplate.normalize import ErrorValue, FormulaValue
 
@@ -238,12 +238,12 @@ def test_name_code(name: str, code: str | None) -> None:
 SHEET_NS = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
-def scan(xml: str, first_row: int = 2, width: int = 3) -> preflight.SheetScan:
+def scan(xml: str, first_row: int = 2, width: int = 3) -> sheetscan.SheetScan:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr("s.xml", xml)
     with zipfile.ZipFile(out) as zf:
-        return preflight.scan_sheet(zf, "s.xml", first_row, width)
+        return sheetscan.scan_sheet(zf, "s.xml", first_row, width)
 
 
 def test_scan_finds_formulas_errors_merges_and_protection() -> None:
@@ -309,4 +309,4 @@ def test_scan_rejects_damaged_cell_references(ref: str) -> None:
     ("row", "col", "ref"), [(1, 0, "A1"), (9, 25, "Z9"), (3, 701, "ZZ3"), (7, 16383, "XFD7")]
 )
 def test_cell_ref(row: int, col: int, ref: str) -> None:
-    assert preflight.cell_ref(row, col) == ref
+    assert sheetscan.cell_ref(row, col) == ref

@@ -17,16 +17,12 @@ from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 from xml.sax import SAXException
-from xml.sax.handler import ContentHandler
-from xml.sax.xmlreader import AttributesImpl
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from defusedxml.expatreader import DefusedExpatParser
 from python_calamine import CalamineError, PasswordError, XmlError, ZipError
 
 from .errors import SubmissionError
-from .normalize import ErrorValue, FormulaValue
 
 MAX_FILE_BYTES = 50 * 2**20
 MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # all parts together, as declared in the zip directory
@@ -250,151 +246,6 @@ def parser_errors() -> Iterator[None]:
         if type(exc).__name__ == "PanicException":
             raise SubmissionError("file-unreadable", "PanicException") from None
         raise
-
-
-@dataclass(frozen=True, slots=True)
-class Merge:
-    ref: str
-    first_row: int
-    first_col: int  # zero-based
-    last_row: int
-
-
-@dataclass(frozen=True, slots=True)
-class SheetScan:
-    """What one streaming pass over a worksheet part found (rows 1-based, columns 0-based)."""
-
-    max_row: int  # last row with a value or formula; 0 for an empty sheet
-    max_col: int
-    cells: dict[tuple[int, int], ErrorValue | FormulaValue]  # watched cells only
-    merges: tuple[Merge, ...]
-    protected: bool
-
-
-def cell_ref(row: int, col: int) -> str:
-    """(1-based row, 0-based column) -> "A1"."""
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row}"
-
-
-_COLUMN_INDEX = {cell_ref(1, i)[:-1]: i for i in range(702)}  # A..ZZ: one lookup per cell
-
-
-def _number(text: str) -> int:
-    if not (text.isascii() and text.isdigit()):
-        raise SubmissionError("file-unreadable", "cell reference")
-    return int(text)
-
-
-def _parse_ref(ref: str) -> tuple[int, int]:
-    """ "AB12" -> (12, 27); anything else is a damaged file."""
-    letters = ref.rstrip("0123456789")
-    col = _COLUMN_INDEX.get(letters)
-    if col is None:
-        if len(letters) != 3 or not (letters.isascii() and letters.isalpha() and letters.isupper()):
-            raise SubmissionError("file-unreadable", "cell reference")
-        col = (ord(letters[0]) - 64) * 676 + _COLUMN_INDEX[letters[1:]]
-    return _number(ref[len(letters) :]), col
-
-
-class _SheetHandler(ContentHandler):
-    """Streams a worksheet: value extent, and formulas/errors in the watched block.
-
-    Watched cells are rows >= `first_row`, columns < `width`. Cells without an `r` attribute
-    (legal, written by some generators) continue from the previous cell or row.
-    """
-
-    def __init__(self, first_row: int, width: int) -> None:
-        super().__init__()
-        self.first_row, self.width = first_row, width
-        self.row, self.col = 0, -1
-        self.max_row, self.max_col = 0, -1
-        self.cells: dict[tuple[int, int], ErrorValue | FormulaValue] = {}
-        self.merges: list[Merge] = []
-        self.protected = False
-        self._type: str | None = None
-        self._watch = False
-        self._text: list[str] | None = None
-        self._formula: str | None = None
-        self._error: str | None = None
-        self._shared_si: str | None = None
-        self._shared: dict[str, str] = {}  # shared-formula index -> the master's text
-
-    def startElement(self, name: str, attrs: AttributesImpl) -> None:  # SAX API name
-        if ":" in name:
-            name = name.rpartition(":")[2]
-        if name == "c":
-            ref = attrs.get("r")
-            if ref:
-                self.row, self.col = _parse_ref(ref)
-            else:
-                self.col += 1
-            self._type = attrs.get("t")
-            self._watch = self.col < self.width and self.row >= self.first_row
-            self._formula = self._error = None
-        elif name in ("v", "f", "is"):
-            self.max_row = max(self.max_row, self.row)
-            self.max_col = max(self.max_col, self.col)
-            if name == "f":
-                si = attrs.get("si") if attrs.get("t") == "shared" else None
-                self._shared_si = si
-                if self._watch or (si is not None and attrs.get("ref")):  # masters: for children
-                    self._text = []
-            elif name == "v" and self._watch and self._type == "e":
-                self._text = []
-        elif name == "row":
-            ref = attrs.get("r")
-            self.row = _number(ref) if ref else self.row + 1
-            self.col = -1
-        elif name == "mergeCell":
-            self._add_merge(attrs.get("ref", ""))
-        elif name == "sheetProtection":
-            self.protected = attrs.get("sheet", "").lower() in ("1", "true")
-
-    def endElement(self, name: str) -> None:  # SAX API name
-        if ":" in name:
-            name = name.rpartition(":")[2]
-        if name == "f" and self._text is not None:
-            text = "".join(self._text)
-            if self._shared_si is not None:
-                if text:
-                    self._shared[self._shared_si] = text
-                else:
-                    text = self._shared.get(self._shared_si, "")
-            self._formula, self._text = text, None
-        elif name == "v" and self._text is not None:
-            self._error, self._text = "".join(self._text), None
-        elif name == "c" and self._watch:
-            if self._formula is not None:
-                self.cells[(self.row, self.col)] = FormulaValue(self._formula)
-            elif self._error is not None:
-                self.cells[(self.row, self.col)] = ErrorValue(self._error)
-
-    def characters(self, content: str) -> None:
-        if self._text is not None:
-            self._text.append(content)
-
-    def _add_merge(self, ref: str) -> None:
-        first, _, last = ref.partition(":")
-        first_row, first_col = _parse_ref(first)
-        last_row, _ = _parse_ref(last or first)
-        self.merges.append(Merge(ref, first_row, first_col, last_row))
-
-
-def scan_sheet(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> SheetScan:
-    """One streaming pass over a worksheet part (defusedxml; DTDs and entities refused)."""
-    handler = _SheetHandler(first_row, width)
-    parser = DefusedExpatParser(forbid_dtd=True)
-    parser.setContentHandler(handler)
-    with zf.open(part) as fh:
-        parser.parse(fh)
-    return SheetScan(
-        handler.max_row, handler.max_col, handler.cells, tuple(handler.merges), handler.protected
-    )
 
 
 def _local(tag: str) -> str:
