@@ -265,11 +265,7 @@ def _fast(data: bytes, first_row: int, width: int) -> SheetScan:
         letters.add(letter)
         if child == b"f":
             formulas += 1
-        if (
-            row >= first_row
-            and letter in watched_letters
-            and (child == b"f" or b't="e"' in attrs)
-        ):
+        if row >= first_row and letter in watched_letters and (child == b"f" or b't="e"' in attrs):
             watched.append((row, letter))
     if formulas != cells_part.count(b"<f"):
         raise _Unsure
