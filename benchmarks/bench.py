@@ -224,11 +224,19 @@ MEASURES: dict[str, Callable[..., int]] = {
 }
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (worker pools are joined)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def child_main(argv: Sequence[str]) -> None:
     """`bench.py --child NAME ARGS...`: run one measurement, print its JSON line."""
     name, *rest = argv
     work = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     try:
+        cpu_start = _cpu_seconds()
         start = time.perf_counter()
         if name in MEASURES:
             count = MEASURES[name](Path(rest[0]), work)
@@ -239,9 +247,19 @@ def child_main(argv: Sequence[str]) -> None:
         seconds = time.perf_counter() - start
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"seconds": seconds, "count": count, "rss_mb": max(own, kids) / 1024}))
+    cpu = _cpu_seconds() - cpu_start
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(  # "cores": CPU seconds per wall second, 2.0 = both cores busy throughout
+        json.dumps(
+            {
+                "seconds": seconds,
+                "count": count,
+                "rss_mb": max(own.ru_maxrss, kids.ru_maxrss) / 1024,
+                "cores": cpu / seconds if seconds else 0.0,
+            }
+        )
+    )
 
 
 def run_child(*args: str) -> dict[str, Any]:
@@ -261,7 +279,7 @@ def _line(name: str, m: dict[str, Any], unit: str, ref: str, ratio: float | None
     r = f"{ratio:6.2f}x {ref}" if ratio is not None else ""
     return (
         f"| {name:<26} | {m['seconds']:8.2f} | {rate:12,.0f} {unit:<11} | {r:<22} "
-        f"| {m['rss_mb']:7.0f} |"
+        f"| {m['rss_mb']:7.0f} | {m.get('cores', 0.0):5.2f} |"
     )
 
 
@@ -301,8 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     }  # fmt: skip
     lines = [
         "| measurement                |  seconds |         rate             | ratio"
-        "                  | RSS MB  |",
-        "|---|---:|---:|---:|---:|",
+        "                  | RSS MB  | cores |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     quarter = corpus / "quarter"  # a quarter of the small files: memory must not grow with them
     quarter.mkdir(exist_ok=True)
