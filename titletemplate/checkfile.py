@@ -1,5 +1,9 @@
 """One returned file -> the records to store (read, verify, normalise, validate), in this
-process or in worker processes that read ahead of the store, in file order."""
+process or in worker processes that read ahead of the store, in file order.
+
+A file with more than SPLIT_ROWS input rows is read by one worker and its rows are then
+validated in chunks by all of them: validation is most of the work for a large file
+(100,000 rows: ~3.5 s to read, ~7 s to validate on one core)."""
 
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ from .vocab import Vocab
 
 _KEYS = tuple(c.key for c in COLUMNS)
 _HASH_CHUNK = 1 << 20
+SPLIT_ROWS = 5_000
+_CHUNK_ROWS = 2_500
 
 
 def file_sha256(path: Path) -> str:
@@ -38,6 +44,17 @@ def file_sha256(path: Path) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Unvalidated:
+    """A large file as read by a worker, its rows still to be validated in chunks."""
+
+    record: NewSubmission
+    issues: list[NewIssue]
+    sheet: str
+    date1904: bool
+    rows: tuple[reader.SourceRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Checked:
     """One file read and validated, possibly in a worker process; sha256 "" = unreadable."""
 
@@ -45,27 +62,40 @@ class Checked:
     os_error: str = ""
     result: tuple[NewSubmission, list[NewRow], list[NewIssue]] | None = None
     crash: BaseException | None = None  # an unexpected error, logged by the batch process
+    unvalidated: Unvalidated | None = None  # instead of result: rows to validate in chunks
 
 
-def check_file(path: Path, vocab: Vocab, public_key: Ed25519PublicKey) -> Checked:
+def check_file(
+    path: Path, vocab: Vocab, public_key: Ed25519PublicKey, *, split_rows: int | None = None
+) -> Checked:
+    """Read and validate `path`; with `split_rows`, a file with more input rows comes back
+    Unvalidated (see checked_files)."""
     try:
         sha = file_sha256(path)
     except OSError as exc:
         return Checked("", type(exc).__name__)
     base = NewSubmission(str(path), path.name, sha, "")
-    crash: BaseException | None = None
     try:
-        sub, rows, issues = _check(path, base, vocab, public_key)
+        record, issues, sub = _read(path, base, vocab, public_key)
+        if split_rows is not None and len(sub.rows) > split_rows:
+            later = Unvalidated(record, issues, sub.sheet, sub.date1904, sub.rows)
+            return Checked(sha, unvalidated=later)
+        rows, found = check_rows(sub.rows, sub.sheet, sub.date1904, vocab)
+        sub_record, issues = record, issues + found
     except SubmissionError as exc:
         code = exc.code if exc.code in CATALOGUE else "file-unreadable"
         detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
-        sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
+        sub_record, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
     except Exception as exc:
-        # Never stop the batch for one file: record it with a code, keep the traceback.
-        code, detail = "file-unreadable", type(exc).__name__
-        sub, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
-        crash = exc
-    return Checked(sha, "", (sub, rows, issues), crash)
+        return _crashed(base, exc)
+    return Checked(sha, "", (sub_record, rows, issues))
+
+
+def _crashed(base: NewSubmission, exc: BaseException) -> Checked:
+    """Never stop the batch for one file: record it with a code, keep the traceback."""
+    code, detail = "file-unreadable", type(exc).__name__
+    rejected = _rejected(base, code)
+    return Checked(base.sha256, "", (rejected, [], [NewIssue(code, detail=detail)]), exc)
 
 
 # Worker processes: Vocab holds MappingProxyType lookups, which do not pickle, so each worker
@@ -86,7 +116,19 @@ def _init_worker(vocab_fields: dict[str, Any], raw_key: bytes) -> None:
 def _check_in_worker(path: Path) -> Checked:
     if _worker is None:
         raise RuntimeError("worker not initialised")
-    done = check_file(path, *_worker)
+    return _portable(check_file(path, *_worker, split_rows=SPLIT_ROWS))
+
+
+def _check_rows_in_worker(
+    rows: Sequence[reader.SourceRow], sheet: str, date1904: bool
+) -> tuple[list[NewRow], list[NewIssue]]:
+    if _worker is None:
+        raise RuntimeError("worker not initialised")
+    return check_rows(rows, sheet, date1904, _worker[0])
+
+
+def _portable(done: Checked) -> Checked:
+    """A crash that pickles, with the worker's traceback as a note."""
     if done.crash is not None:
         text = "".join(traceback.format_exception(done.crash))
         try:
@@ -123,7 +165,30 @@ def checked_files(
             following = next(ahead, None)
             if following is not None:
                 pending.append(pool.submit(_check_in_worker, following))
+            if done.unvalidated is not None:
+                done = _validate_in_pool(pool, done.sha256, done.unvalidated)
             yield done
+
+
+def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -> Checked:
+    """A large file's rows validated in chunks by every worker, results in row order."""
+    rows = later.rows
+    futures = [
+        pool.submit(_check_rows_in_worker, rows[i : i + _CHUNK_ROWS], later.sheet, later.date1904)
+        for i in range(0, len(rows), _CHUNK_ROWS)
+    ]
+    checked: list[NewRow] = []
+    issues = list(later.issues)
+    try:
+        for future in futures:
+            chunk_rows, chunk_issues = future.result()
+            checked += chunk_rows
+            issues += chunk_issues
+    except Exception as exc:
+        for future in futures:
+            future.cancel()
+        return _crashed(later.record, exc)
+    return Checked(sha, "", (later.record, checked, issues))
 
 
 def _rejected(base: NewSubmission, code: str) -> NewSubmission:
@@ -132,10 +197,10 @@ def _rejected(base: NewSubmission, code: str) -> NewSubmission:
     )
 
 
-def _check(
+def _read(
     path: Path, base: NewSubmission, vocab: Vocab, public_key: Ed25519PublicKey
-) -> tuple[NewSubmission, list[NewRow], list[NewIssue]]:
-    """Read and validate one file; every row and every finding becomes a record."""
+) -> tuple[NewSubmission, list[NewIssue], reader.Submission]:
+    """Read one file: its submission record, file-level issues and the raw input rows."""
     sub = reader.read_submission(path, vocab, public_key)
     ident = sub.identity
     record = NewSubmission(
@@ -152,9 +217,17 @@ def _check(
     issues = [
         NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in sub.issues
     ]
+    return record, issues, sub
+
+
+def check_rows(
+    source: Sequence[reader.SourceRow], sheet: str, date1904: bool, vocab: Vocab
+) -> tuple[list[NewRow], list[NewIssue]]:
+    """Validate input rows; every row and every finding becomes a record."""
     rows: list[NewRow] = []
-    for src in sub.rows:
-        checked = validate_row(src.cells, vocab, sub.date1904)
+    issues: list[NewIssue] = []
+    for src in source:
+        checked = validate_row(src.cells, vocab, date1904)
         findings: tuple[Finding, ...] = (*src.findings, *checked.findings)
         ok = all(CATALOGUE[f.code].severity is not Severity.ERROR for f in findings)
         values = tuple(checked.values[k] for k in _KEYS)
@@ -162,10 +235,8 @@ def _check(
         for f in findings:
             letter = BY_KEY[f.column].letter if f.column in BY_KEY else ""
             masked = mask_value(letter, f.value)
-            issues.append(
-                NewIssue(f.code, sub.sheet, src.excel_row, letter, f.value, masked, f.detail)
-            )
-    return record, rows, issues
+            issues.append(NewIssue(f.code, sheet, src.excel_row, letter, f.value, masked, f.detail))
+    return rows, issues
 
 
 def row_hash(values: Sequence[str]) -> str:
