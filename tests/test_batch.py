@@ -30,6 +30,7 @@ def _units(vocab: Vocab) -> list[Unit]:
         Unit(name="campaign", code="unit_name"),  # strings already on the checksum sheet
         Unit(name="same", code="same"),  # name equals code: one shared string
         Unit(name="ctrl\x01char_x0041_", code="C"),
+        Unit(name=probe_unit().code, code="X1"),  # another of the probe's own unit strings
     ]
 
 
@@ -62,3 +63,4 @@ def test_stamp_declines_colliding_strings(vocab: Vocab) -> None:
     assert stamp(probe, vocab, Unit(name="a new unit"), key, ISSUED_AT) is not None
     assert stamp(probe, vocab, Unit(name="campaign"), key, ISSUED_AT) is None
     assert stamp(probe, vocab, Unit(name="same", code="same"), key, ISSUED_AT) is None
+    assert stamp(probe, vocab, Unit(name=probe_unit().code), key, ISSUED_AT) is None

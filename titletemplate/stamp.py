@@ -13,11 +13,14 @@ The stamp therefore applies only when each of those strings is distinct from the
 from every other string of the probe; otherwise the caller builds the template from scratch.
 Strings are rendered by xlsxwriter's own writers, so escaping is the same. Parts are zipped
 with the probe's ZipInfo entries, as protection.lock_structure does, so the bytes are equal to
-build_template's (tests/test_batch.py compares them).
+build_template's (tests/test_batch.py compares them). Unchanged parts keep the probe's deflate
+output, and a sheet is compressed again only after its password hash. stampfill.py builds
+corrections on the same stamp.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 import zlib
@@ -42,7 +45,7 @@ _MAX_TEXT = 1000  # longer values go the slow way (xlsxwriter's limits and warni
 
 
 @dataclass(frozen=True, slots=True)
-class _Head:
+class Head:
     """The deflate state after the first `size` bytes of a part, which every unit shares."""
 
     size: int
@@ -50,11 +53,25 @@ class _Head:
     state: Any  # zlib.Compress
 
 
+class _Replay:
+    """A compressor for zipfile that gives a part's known deflate output (a part the unit
+    does not change is not compressed again)."""
+
+    def __init__(self, out: bytes) -> None:
+        self.out = out
+
+    def compress(self, data: bytes) -> bytes:
+        return b""
+
+    def flush(self) -> bytes:
+        return self.out
+
+
 class _Resume:
-    """A compressor for zipfile that starts from a _Head instead of compressing it again.
+    """A compressor for zipfile that starts from a Head instead of compressing it again.
     deflate without flushes gives the same bytes however its input is split."""
 
-    def __init__(self, head: _Head) -> None:
+    def __init__(self, head: Head) -> None:
         self.head, self.state = head, head.state.copy()
 
     def compress(self, data: bytes) -> bytes:
@@ -66,13 +83,23 @@ class _Resume:
         return out
 
 
-def _head(part: bytes, marker: bytes) -> _Head | None:
+def _compressor() -> Any:
+    """The compressor zipfile uses for ZIP_DEFLATED at the default level."""
+    return zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+
+
+def _head(part: bytes, marker: bytes) -> Head | None:
     at = part.find(marker)
     if at < 0:
         return None
-    # The compressor zipfile uses for ZIP_DEFLATED at the default level.
-    state = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return _Head(at, state.compress(part[:at]), state)
+    state = _compressor()
+    return Head(at, state.compress(part[:at]), state)
+
+
+def _packed(part: bytes) -> bytes:
+    state = _compressor()
+    out: bytes = state.compress(part) + state.flush()
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +111,8 @@ class Probe:
     strings: frozenset[str]  # shared strings other than the four unit-specific ones
     si: tuple[str, str, str, str]  # the probe's <si> elements: name, code, id, signature
     password_hash: str
-    heads: dict[str, _Head]
+    heads: dict[str, Head]
+    packed: dict[str, bytes]  # each part compressed
 
 
 def _unit_strings(identity: Identity) -> tuple[str, str, str, str]:
@@ -142,7 +170,8 @@ def make_probe(vocab: Vocab, key: Ed25519PrivateKey, data: bytes, issued_at: str
         return None
     marker = f'<sheetProtection password="{password_hash}"'.encode()
     heads = {n: h for n in parts if n.startswith(SHEET_PREFIX) and (h := _head(parts[n], marker))}
-    return Probe(infos, parts, others, (si[0], si[1], si[2], si[3]), password_hash, heads)
+    packed = {n: _packed(p) for n, p in parts.items()}
+    return Probe(infos, parts, others, (si[0], si[1], si[2], si[3]), password_hash, heads, packed)
 
 
 def probe_unit() -> Unit:
@@ -154,40 +183,61 @@ def stamp(
 ) -> bytes | None:
     """The template for `unit` from the probe, or None when the stamp does not apply."""
     identity = make_identity(vocab, unit, issued_at, key)
+    parts = stamped_parts(probe, identity, sheet_password(key, identity.template_id))
+    return None if parts is None else zip_parts(probe, parts, probe.heads)
+
+
+def stamped_parts(probe: Probe, identity: Identity, password: str) -> dict[str, bytes] | None:
+    """The probe's parts with `identity`'s unit strings, properties and password hashes; None
+    when the stamp does not apply (see the module docstring)."""
     values = _unit_strings(identity)
+    si = [_si(v) for v in values]
     if (
-        not unit.name
+        not identity.unit_name
         or len(set(values)) != 4
         or any(v in probe.strings or len(v) > _MAX_TEXT or v.startswith("<r>") for v in values)
+        # Another of the probe's unit strings: one replace below would undo another.
+        or any(new in probe.si and new != old for new, old in zip(si, probe.si, strict=True))
     ):
         return None
-    new_hash = legacy_hash(sheet_password(key, identity.template_id))
+    new_hash = legacy_hash(password)
     sst = probe.parts[SST_PART].decode("utf-8")
-    for probe_si, value in zip(probe.si, values, strict=True):
-        sst = sst.replace(probe_si, _si(value), 1)
+    for probe_si, new_si in zip(probe.si, si, strict=True):
+        sst = sst.replace(probe_si, new_si, 1)
+    parts = dict(probe.parts)
+    parts[SST_PART] = sst.encode("utf-8")
+    parts[CUSTOM_PART] = _custom_xml(identity)
+    old = f'<sheetProtection password="{probe.password_hash}"'.encode()
+    for name, part in probe.parts.items():
+        if name.startswith(SHEET_PREFIX):
+            new = f'<sheetProtection password="{new_hash}"'.encode()
+            parts[name] = part.replace(old, new, 1)
+    old = f'workbookPassword="{probe.password_hash}"'.encode()
+    new = f'workbookPassword="{new_hash}"'.encode()
+    parts[WORKBOOK_PART] = probe.parts[WORKBOOK_PART].replace(old, new, 1)
+    return parts
+
+
+def zip_parts(probe: Probe, parts: dict[str, bytes], heads: dict[str, Head]) -> bytes:
+    """`parts` zipped with the probe's entries. What is already compressed is not compressed
+    again: a part that is the probe's own object, and the first `head.size` bytes of a part
+    with a head, which must equal the probe part's."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zout:
-        for info in probe.infos:
+        for probe_info in probe.infos:
+            info = copy.copy(probe_info)  # writing fills in sizes and offsets
             name = info.filename
-            part = probe.parts[name]
-            if name == SST_PART:
-                part = sst.encode("utf-8")
-            elif name == CUSTOM_PART:
-                part = _custom_xml(identity)
-            elif name.startswith(SHEET_PREFIX):
-                old = f'<sheetProtection password="{probe.password_hash}"'.encode()
-                part = part.replace(old, f'<sheetProtection password="{new_hash}"'.encode(), 1)
-            elif name == WORKBOOK_PART:
-                old = f'workbookPassword="{probe.password_hash}"'.encode()
-                part = part.replace(old, f'workbookPassword="{new_hash}"'.encode(), 1)
-            # make_probe found the password hash once per sheet, after the head: the head is
-            # the same for every unit.
-            head = probe.heads.get(name)
-            if head is None:
+            part = parts[name]
+            compressor: _Replay | _Resume | None = None
+            if part is probe.parts[name]:
+                compressor = _Replay(probe.packed[name])
+            elif name in heads:
+                compressor = _Resume(heads[name])
+            if compressor is None:
                 zout.writestr(info, part)
                 continue
             info.file_size = len(part)  # what writestr does before it opens the entry
             with zout.open(info, "w") as dest:
-                dest._compressor = _Resume(head)  # type: ignore[attr-defined]
+                dest._compressor = compressor  # type: ignore[attr-defined]
                 dest.write(part)
     return out.getvalue()

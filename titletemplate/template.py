@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import math
 import re
 import unicodedata
 import warnings
@@ -22,42 +21,22 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.exceptions import XlsxWriterException
 
-from . import idcard, messages, privacy
-from .columns import (
-    BY_KEY,
-    CHECK_LETTER,
-    COLUMNS,
-    DATA_SHEET,
-    EXAMPLE_ROW,
-    EXPLANATION_ROW,
-    FIRST_DATA_ROW,
-    HEADER_ROW,
-    INSTRUCTIONS_ROW,
-    META_SHEET,
-    NUMBER_ROW,
-    TITLE_ROW,
-    UNIT_ROW,
-    VOCAB_SHEET,
-)
-from .errors import Severity, TemplateError
+from . import messages, privacy
+from .columns import DATA_SHEET, META_SHEET, VOCAB_SHEET
+from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_data_sheet
+from .errors import TemplateError
 from .files import write_bytes_atomic
 from .fingerprint import Identity, make_identity, template_id
 from .keys import sheet_password
-from .protection import DATA_SHEET_PROTECTION, lock_structure, write_checksum_sheet
 from .protection import identity_properties as identity_properties  # re-exported API
+from .protection import lock_structure, write_checksum_sheet
 from .protection import template_password as template_password  # re-exported API
 from .stamp import Probe, make_probe, probe_unit, stamp
 from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
 
-EXCEL_MAX_ROWS = 1_048_576
-EXAMPLE_ID_FIRST17 = "37010219730829181"  # synthetic: Jinan Lixia, 1973-08-29, odd digit = male
-CHECK_WIDTH = 30
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_HEADER = ("unit", "code", "template_id", "file", "sha256")
-_CHECK_COL = ord(CHECK_LETTER) - ord("A")
-_LAST_INPUT_COL = COLUMNS[-1].index
-_LINE_HEIGHT = 15.0  # points per wrapped line of 11-point text, CJK fonts included
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\\/:*?"<>|]')
 _RESERVED_NAMES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
 _RESERVED_NAMES |= {f"LPT{i}" for i in range(1, 10)}
@@ -101,7 +80,7 @@ def build_template(
         ValueError: bad `rows`, `prefill`, `marks` or `issued_at`.
     """
     n = vocab.campaign.rows if rows is None else rows
-    _check_request(n, prefill, marks)
+    check_request(n, prefill, marks)
     created = _parse_issued_at(issued_at)
     identity = make_identity(vocab, unit, issued_at, key)
     password = sheet_password(key, identity.template_id)
@@ -171,24 +150,6 @@ def build_templates(
     return result
 
 
-# --- request checks -----------------------------------------------------------------------
-
-
-def _check_request(
-    rows: int, prefill: Sequence[Mapping[str, str]], marks: Mapping[tuple[int, str], str]
-) -> None:
-    if not 1 <= rows <= EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1:
-        raise ValueError(f"rows must be between 1 and {EXCEL_MAX_ROWS - FIRST_DATA_ROW + 1}")
-    if len(prefill) > rows:
-        raise ValueError(f"{len(prefill)} prefill rows do not fit {rows} input rows")
-    unknown = {k for values in prefill for k in values if k not in BY_KEY}
-    unknown |= {k for _, k in marks if k not in BY_KEY}
-    if unknown:
-        raise ValueError(f"unknown column keys: {sorted(unknown)}")
-    if any(not 0 <= i < rows for i, _ in marks):
-        raise ValueError("a mark points outside the input rows")
-
-
 def _parse_issued_at(issued_at: str) -> dt.datetime:
     moment = dt.datetime.fromisoformat(issued_at)
     if moment.tzinfo is not None:
@@ -210,195 +171,43 @@ def _render(
     marks: Mapping[tuple[int, str], str],
 ) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            # Cell text is data, never a number, formula or link.
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    workbook = xlsxwriter.Workbook(buffer, dict(WORKBOOK_OPTIONS))
     workbook.set_properties(
         {"title": messages.TITLE_LINE, "company": vocab.campaign.bureau, "created": created}
     )
     for name, value in identity_properties(identity):
         checked(workbook.set_custom_property(name, value, "text"), "property")
-    fmt = _formats(workbook)
-    data = workbook.add_worksheet(DATA_SHEET)
-    vocab_sheet = workbook.add_worksheet(VOCAB_SHEET)
-    meta = workbook.add_worksheet(META_SHEET)
-
-    _write_layout(data, fmt, unit, sheet)
-    _write_input_block(data, fmt, vocab, sheet, prefill, marks)
-    _write_page_setup(data, sheet)
-    data.protect(password, dict(DATA_SHEET_PROTECTION))
-    data.activate()
-
-    write_vocab_sheet(workbook, vocab_sheet, vocab_lists(vocab), fmt["text"])
-    vocab_sheet.very_hidden()
-    vocab_sheet.protect(password)
-
-    write_checksum_sheet(meta, identity, fmt["text"])
-    meta.very_hidden()
-    meta.protect(password)
-
+    write_sheets(workbook, vocab, unit, identity, password, sheet, prefill, marks)
     workbook.close()
     return buffer.getvalue()
 
 
-def _formats(workbook: Any) -> dict[str, Any]:
-    border = {"border": 1, "valign": "vcenter"}
-    text = {"num_format": "@"}
-    specs: dict[str, dict[str, Any]] = {
-        "text": text,
-        "title": {"bold": True, "font_size": 14, "valign": "vcenter"},
-        "label": {"bold": True, "valign": "vcenter"},
-        "unit": {"valign": "vcenter", "bottom": 1, **text},
-        "number": {**border, "align": "center"},
-        "header": {
-            **border,
-            "bold": True,
-            "align": "center",
-            "text_wrap": True,
-            "bg_color": "#D9E1F2",
-        },
-        "example": {
-            **border,
-            **text,
-            "italic": True,
-            "font_color": "#808080",
-            "bg_color": "#F2F2F2",
-        },
-        "explanation": {**border, "text_wrap": True, "valign": "top", "font_size": 9},
-        "instructions": {**border, "text_wrap": True, "valign": "top"},
-        "input": {**border, **text, "locked": False},
-        "marked": {**border, **text, "locked": False, "bg_color": "#FFC7CE"},
-        # Hidden: the formula bar shows nothing, the cell shows the hint.
-        "check": {**border, "locked": True, "hidden": True, "font_color": "#C00000"},
-        "summary": {"bold": True, "font_color": "#C00000", "hidden": True},
-        "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
-        "doubtful": {"bg_color": "#FFEB9C", "font_color": "#9C5700"},
-    }
-    return {name: workbook.add_format(spec) for name, spec in specs.items()}
-
-
-def _text_width(text: str) -> int:
-    """Approximate width in Excel column units: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    # 10% slack: Excel wraps at word and punctuation boundaries, not at the exact width.
-    return max(1, math.ceil(_text_width(text) * 1.1 / max(width, 1.0)))
-
-
-def _write_layout(data: Any, fmt: dict[str, Any], unit: Unit, sheet: SheetFormulas) -> None:
-    """Rows 1-7 of the notice's Attachment 1, and the check column's head."""
-    for column in COLUMNS:
-        checked(data.set_column(column.index, column.index, column.width), "width")
-    checked(data.set_column(_CHECK_COL, _CHECK_COL, CHECK_WIDTH), "width")
-    last = _LAST_INPUT_COL
-    r = TITLE_ROW - 1
-    checked(data.merge_range(r, 0, r, last, messages.TITLE_LINE, fmt["title"]), "title")
-    checked(data.set_row(r, 26), "height")
-    r = UNIT_ROW - 1
-    signer_col = BY_KEY["title_name"].index  # the signer label stands above column I in the notice
-    checked(data.write_string(r, 0, messages.UNIT_LABEL, fmt["label"]), "unit")
-    checked(data.merge_range(r, 1, r, signer_col - 1, unit.name, fmt["unit"]), "unit")
-    checked(data.write_string(r, signer_col, messages.SIGNER_LABEL, fmt["label"]), "signer")
-    checked(data.merge_range(r, signer_col + 1, r, last, "", fmt["unit"]), "signer")
-    checked(data.write_formula(r, _CHECK_COL, sheet.summary, fmt["summary"], ""), "summary")
-    checked(data.set_row(r, 22), "height")
-    example = dict(messages.EXAMPLE_VALUES, id_number=idcard.complete(EXAMPLE_ID_FIRST17))
-    for column in COLUMNS:
-        c = column.index
-        checked(data.write_number(NUMBER_ROW - 1, c, c + 1, fmt["number"]), "number")
-        checked(data.write_string(HEADER_ROW - 1, c, column.header, fmt["header"]), "header")
-        checked(data.write_string(EXAMPLE_ROW - 1, c, example[column.key], fmt["example"]), "ex")
-        checked(
-            data.write_string(EXPLANATION_ROW - 1, c, column.explanation, fmt["explanation"]), "ex"
-        )
-    checked(
-        data.write_string(HEADER_ROW - 1, _CHECK_COL, messages.CHECK_HEADER, fmt["header"]), "h"
-    )
-    checked(
-        data.write_string(EXAMPLE_ROW - 1, _CHECK_COL, messages.EXAMPLE_MARK, fmt["example"]), "m"
-    )
-    checked(
-        data.write_string(
-            EXPLANATION_ROW - 1, _CHECK_COL, messages.EXPLANATION_MARK, fmt["explanation"]
-        ),
-        "m",
-    )
-    checked(data.set_row(HEADER_ROW - 1, 30), "height")
-    # Wrapped rows do not grow by themselves in a file written without Excel: size them here.
-    # The explanations are in 9 point, hence the smaller line height.
-    explanation_lines = max(_lines(c.explanation, c.width * 11 / 9) for c in COLUMNS)
-    checked(data.set_row(EXPLANATION_ROW - 1, 12.0 * explanation_lines + 4), "height")
-    r = INSTRUCTIONS_ROW - 1
-    total_width = sum(c.width for c in COLUMNS)
-    checked(data.merge_range(r, 0, r, last, messages.INSTRUCTIONS, fmt["instructions"]), "help")
-    checked(data.set_row(r, _LINE_HEIGHT * (_lines(messages.INSTRUCTIONS, total_width) + 1)), "h")
-
-
-def _write_input_block(
-    data: Any,
-    fmt: dict[str, Any],
+def write_sheets(
+    workbook: Any,
     vocab: Vocab,
+    unit: Unit,
+    identity: Identity,
+    password: str,
     sheet: SheetFormulas,
     prefill: Sequence[Mapping[str, str]],
     marks: Mapping[tuple[int, str], str],
 ) -> None:
-    ctx = sheet.context
-    first, last = ctx.first_row - 1, ctx.last_row - 1  # zero-based
-    # xlsxwriter runs ~60 regex substitutions per formula to add "_xlfn." prefixes: 3 s for
-    # 2,000 check formulas. lint() admits only Excel 2007 functions, which need no prefix, so
-    # the instance skips that step while the block is written.
-    data._prepare_formula = _strip_equals
-    try:
-        for i, r in enumerate(range(first, last + 1)):
-            values = prefill[i] if i < len(prefill) else {}
-            for column in COLUMNS:
-                cell_fmt = fmt["marked"] if (i, column.key) in marks else fmt["input"]
-                value = values.get(column.key, "")
-                if value:
-                    checked(data.write_string(r, column.index, value, cell_fmt), "prefill")
-                else:
-                    checked(data.write_blank(r, column.index, None, cell_fmt), "input")
-            formula = sheet.check_formula(r + 1)
-            checked(data.write_formula(r, _CHECK_COL, formula, fmt["check"], ""), "check")
-    finally:
-        del data._prepare_formula
-    for (i, key), message in sorted(marks.items()):
-        options = {"author": vocab.campaign.bureau, "x_scale": 2.5, "y_scale": 1.5}
-        checked(data.write_comment(first + i, BY_KEY[key].index, message, options), "comment")
-    for validation in sheet.validations:
-        c = BY_KEY[validation.key].index
-        checked(data.data_validation(first, c, last, c, dict(validation.options)), validation.key)
-    for highlight in sheet.highlights:
-        c = BY_KEY[highlight.key].index
-        style = fmt["bad"] if highlight.severity is Severity.ERROR else fmt["doubtful"]
-        options = {"type": "formula", "criteria": "=" + highlight.formula, "format": style}
-        checked(data.conditional_format(first, c, last, c, options), highlight.key)
+    """The three sheets, into a new xlsxwriter workbook.
 
-
-def _strip_equals(formula: str, expand_future_functions: bool = False) -> str:
-    return formula.removeprefix("=")
-
-
-def _write_page_setup(data: Any, sheet: SheetFormulas) -> None:
-    # Rows 1-4 stay in view; the tall example/explanation/instructions rows scroll away so a
-    # laptop screen still shows a dozen input rows.
-    data.freeze_panes(HEADER_ROW, 0)
-    data.set_landscape()
-    data.set_paper(9)  # A4
-    data.fit_to_pages(1, 0)
-    data.repeat_rows(NUMBER_ROW - 1, HEADER_ROW - 1)
-    checked(data.print_area(0, 0, sheet.context.last_row - 1, _CHECK_COL), "print area")
-    data.set_footer(messages.FOOTER)
-    data.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    The data sheet is written last, so its strings (the layout's, then the prefilled values)
+    come last in the shared-string table: stampfill.py relies on that order.
+    """
+    fmt = formats(workbook)
+    data = workbook.add_worksheet(DATA_SHEET)
+    vocab_sheet = workbook.add_worksheet(VOCAB_SHEET)
+    meta = workbook.add_worksheet(META_SHEET)
+    write_vocab_sheet(workbook, vocab_sheet, vocab_lists(vocab), fmt["text"])
+    vocab_sheet.very_hidden()
+    vocab_sheet.protect(password)
+    write_checksum_sheet(meta, identity, fmt["text"])
+    meta.very_hidden()
+    meta.protect(password)
+    write_data_sheet(data, fmt, vocab, unit, password, sheet, prefill, marks)
 
 
 # --- batch --------------------------------------------------------------------------------
