@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import json
+import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
+import xlsxwriter
 from helpers_ingest import GOOD, TEACHER, sheet_rows
+from python_calamine import CalamineWorkbook
 
+from titletemplate import messages
 from titletemplate.columns import COLUMNS
+from titletemplate.errors import TemplateError
 from titletemplate.report import (
     FileSummary,
     mask_value,
@@ -86,6 +94,164 @@ def test_split_sheets_follow_routing_order_with_unassigned_last(
         "X",
     ]
     wb.close()
+
+
+# Values a writer must escape or keep as text; a row of them per column position.
+AWKWARD = [
+    "A&B", "<tag>", 'say "hi"', "it's", "=1+2", "+86", "-12", "@SUM(A1)", "日照 市", " lead",
+    "trail ", "_x0041_", "a\x01b", "", "鲁&lt;01", "]]>", "全角\u3000", "\u4e00" * 300,
+]  # fmt: skip
+
+
+def _awkward_rows() -> list[tuple[str, ...]]:
+    rows = [_row(), _row(**TEACHER, cert_no="T1")]
+    for k in range(len(AWKWARD)):
+        values = [AWKWARD[(k + i) % len(AWKWARD)] for i in range(len(COLUMNS))]
+        values[6], values[7] = ("904 中小学教师", "中级") if k % 2 else ("999 其他", "初级")
+        rows.append(tuple(values))
+    return rows
+
+
+def _calamine(path: Path) -> dict[str, list[list[object]]]:
+    book = CalamineWorkbook.from_path(str(path))
+    return {n: book.get_sheet_by_name(n).to_python(skip_empty_area=False) for n in book.sheet_names}
+
+
+def test_consolidated_reads_back_the_same_in_openpyxl_and_calamine(
+    tmp_path: Path, vocab: Vocab
+) -> None:
+    rows = _awkward_rows()
+    xlsx, _ = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
+    headers = [c.header for c in COLUMNS]
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames == [messages.DATA_SHEET_NAME]
+    ws = wb.active
+    assert ws.freeze_panes == "A3"
+    assert ws["A1"].value == messages.TITLE_LINE and ws["A1"].font.b
+    assert [c.value for c in ws[2]] == headers and all(c.font.b for c in ws[2])
+    widths = {}  # equal neighbours share one <col> element, as xlsxwriter writes them
+    for dim in ws.column_dimensions.values():
+        widths |= dict.fromkeys(range(dim.min, dim.max + 1), dim.width)
+    # xlsxwriter's width: whole pixels of Calibri 11 plus padding
+    assert widths == {i: pytest.approx(c.width + 5 / 7, abs=0.01) for i, c in enumerate(COLUMNS, 1)}
+    data = list(ws.iter_rows(min_row=3))
+    assert len(data) == len(rows)
+    for cells, want in zip(data, rows, strict=True):
+        # openpyxl does not decode Excel's _xHHHH_ escapes of control characters
+        assert [c.value for c in cells] == [
+            None if v == "" else v.replace("\x01", "_x0001_").replace("_x0041_", "_x005F_x0041_")
+            for v in want
+        ]
+        assert {c.number_format for c in cells if c.value is not None} == {"@"}
+        assert {c.data_type for c in cells if c.value is not None} == {"s"}  # "=1+2" is text
+    assert _calamine(xlsx) == {
+        messages.DATA_SHEET_NAME: [
+            [messages.TITLE_LINE] + [""] * 11,
+            headers,
+            *([*r] for r in rows),
+        ]
+    }
+
+
+def test_split_consolidated_reads_back_per_office_in_calamine(tmp_path: Path, vocab: Vocab) -> None:
+    rows = _awkward_rows()
+    groups = [("012 技工学校教师", "正高级", 1), ("904 中小学教师", "中级", 5)]  # no 999: late
+    xlsx, _ = write_consolidated(
+        tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab, groups=groups, split_by_office=True
+    )
+    sheets = _calamine(xlsx)
+    assert list(sheets) == ["日照市教育局", messages.UNASSIGNED_SHEET]
+    teachers = [list(r) for r in rows if r[6] == "904 中小学教师"]
+    assert sheets["日照市教育局"][2:] == teachers
+    assert sheets[messages.UNASSIGNED_SHEET][2:] == [
+        list(r) for r in rows if list(r) not in teachers
+    ]
+    for sheet in sheets.values():
+        assert sheet[1] == [c.header for c in COLUMNS]
+
+
+def test_split_consolidated_without_rows_has_the_empty_data_sheet(
+    tmp_path: Path, vocab: Vocab
+) -> None:
+    xlsx, _ = write_consolidated(
+        tmp_path / "c.xlsx", tmp_path / "c.csv", [], vocab, split_by_office=True
+    )
+    assert _calamine(xlsx) == {
+        messages.DATA_SHEET_NAME: [[messages.TITLE_LINE] + [""] * 11, [c.header for c in COLUMNS]]
+    }
+
+
+def test_consolidated_bytes_are_the_same_for_the_same_rows(tmp_path: Path, vocab: Vocab) -> None:
+    written = []
+    for name in ("a", "b"):
+        xlsx, _ = write_consolidated(
+            tmp_path / f"{name}.xlsx", tmp_path / f"{name}.csv", _awkward_rows(), vocab,
+            groups=[("904 中小学教师", "中级", 1)], split_by_office=True,
+        )  # fmt: skip
+        written.append(xlsx.read_bytes())
+    assert written[0] == written[1]
+
+
+def _xlsxwriter_consolidated(sheets: dict[str, Sequence[tuple[str, ...]]]) -> bytes:
+    """The consolidated workbook as report.py wrote it with xlsxwriter before fastxlsx."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False})
+    wb.set_properties({"created": dt.datetime(2021, 1, 1)})
+    bold, text = wb.add_format({"bold": True}), wb.add_format({"num_format": "@"})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for i, c in enumerate(COLUMNS):
+            ws.set_column(i, i, c.width, text)
+        ws.write_string(0, 0, messages.TITLE_LINE, bold)
+        for i, c in enumerate(COLUMNS):
+            ws.write_string(1, i, c.header, bold)
+        ws.freeze_panes(2, 0)
+        for r, values in enumerate(rows, start=2):
+            for i, v in enumerate(values):
+                if v:
+                    assert ws.write_string(r, i, v, text) == 0
+    wb.close()
+    return buf.getvalue()
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+@pytest.mark.parametrize("split", [False, True])
+def test_consolidated_is_what_xlsxwriter_wrote_part_for_part(
+    tmp_path: Path, vocab: Vocab, split: bool
+) -> None:
+    rows = _awkward_rows()
+    xlsx, _ = write_consolidated(
+        tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab, split_by_office=split,
+        groups=[("904 中小学教师", "中级", 1), ("999 其他", "初级", 1)],
+    )  # fmt: skip
+    if split:
+        teachers = [r for r in rows if r[6] == "904 中小学教师"]
+        others = [r for r in rows if r not in teachers]
+        expected = {"日照市教育局": teachers, messages.UNASSIGNED_SHEET: others}
+    else:
+        expected = {messages.DATA_SHEET_NAME: rows}
+    assert _parts(xlsx.read_bytes()) == _parts(_xlsxwriter_consolidated(expected))
+
+
+def test_a_value_starting_with_rich_text_tags_is_escaped_unlike_xlsxwriter(
+    tmp_path: Path, vocab: Vocab
+) -> None:
+    # xlsxwriter writes a string that starts with "<r>" and ends with "</r>" as raw rich-text
+    # XML (invalid XML for this value); fastxlsx escapes it like any other text.
+    rows = [_row(name="<r>a & b</r>")]
+    xlsx, _ = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
+    assert _calamine(xlsx)[messages.DATA_SHEET_NAME][2][4] == "<r>a & b</r>"
+
+
+def test_an_overlong_value_stops_the_write_and_leaves_no_file(tmp_path: Path, vocab: Vocab) -> None:
+    rows = [_row(), _row(issuer="x" * 32_768)]
+    with pytest.raises(TemplateError, match=r"xlsx-write-failed: 附件1!K4: string too long"):
+        write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
+    assert list(tmp_path.iterdir()) == []
 
 
 def _file(path: str, unit: str, **counts: int) -> FileSummary:

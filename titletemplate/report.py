@@ -3,20 +3,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import json
 import re
-import warnings
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypedDict, cast
+from typing import IO, TypedDict, cast
 
-import xlsxwriter
-
-from . import messages
+from . import fastxlsx, messages
 from .columns import BY_KEY, BY_LETTER, COLUMNS
 from .errors import CATALOGUE, Issue, TemplateError
 from .files import atomic_open
@@ -26,6 +24,7 @@ from .vocab import Vocab, text_key
 MAX_SHEET_NAME = 31  # Excel's limit
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
+_CSV_RISK = re.compile("\x00[" + re.escape("".join(_CSV_TRIGGERS)) + "]")  # a cell's start
 _PINNED = dt.datetime(2021, 1, 1)  # workbook created date: same inputs, same bytes
 _KEYS = tuple(c.key for c in COLUMNS)
 _ID_COLUMN = BY_KEY["id_number"].letter
@@ -167,39 +166,20 @@ def sheet_name(name: str, used: set[str]) -> str:
 
 
 class _Book:
-    """An xlsxwriter workbook on a file handle, with soft failures turned into errors."""
-
-    def __init__(self, fh: IO[bytes]) -> None:
-        self.wb = xlsxwriter.Workbook(fh, {"constant_memory": True, "strings_to_numbers": False})
-        self.wb.set_properties({"created": _PINNED})
-        self.bold = self.wb.add_format({"bold": True})
-        self.text = self.wb.add_format({"num_format": "@"})
-        self.used: set[str] = set()
-
-    def sheet(self, name: str) -> Any:
-        return self.wb.add_worksheet(sheet_name(name, self.used))
+    """The one seam every report row goes through (test_privacy interrupts a write here)."""
 
     @staticmethod
-    def row(ws: Any, r: int, cells: Iterable[object], fmt: Any = None) -> None:
-        for c, value in enumerate(cells):
-            if value is None or value == "":
-                continue
-            if isinstance(value, int):
-                rc = ws.write_number(r, c, value, fmt)
-            else:
-                rc = ws.write_string(r, c, str(value), fmt)
-            if rc:
-                raise TemplateError("xlsx-write-failed", f"{ws.name}!R{r + 1}C{c + 1}: {rc}")
-
-    def close(self) -> None:
-        self.wb.close()
+    def row(ws: fastxlsx.Sheet, r: int, cells: Sequence[object], style: int | None = None) -> None:
+        ws.write_row(r, cells, style)
 
 
-def _with_errors(write: Any) -> Any:
-    """Run an xlsxwriter job with its warnings (soft failures) raised as errors."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return write()
+@contextlib.contextmanager
+def _xlsx_errors() -> Iterator[None]:
+    """A value fastxlsx cannot write (an overlong string, too many rows) stops the report."""
+    try:
+        yield
+    except fastxlsx.XlsxWriteError as e:
+        raise TemplateError("xlsx-write-failed", str(e)) from e
 
 
 def _office_map(vocab: Vocab) -> dict[tuple[str, str], str]:
@@ -231,54 +211,52 @@ def write_consolidated(
     """Both consolidated files in one pass over `rows` (12 canonical values each).
 
     `groups` ((series, level, count) of the rows) decides the office sheets and their order.
+    The workbook is written with fastxlsx (the bulk of an ingest's output; see its docstring).
     """
     headers = [c.header for c in COLUMNS]
     offices = _office_map(vocab)
+    widths = [(i, i, c.width, fastxlsx.TEXT) for i, c in enumerate(COLUMNS)]
     with (
         atomic_open(path_xlsx, "wb") as xfh,
         atomic_open(path_csv, "w", encoding="utf-8-sig", newline="") as cfh,
+        fastxlsx.Workbook(xfh, _PINNED) as book,
+        _xlsx_errors(),
     ):
+        used: set[str] = set()
+        sheets: dict[str, fastxlsx.Sheet] = {}
+        next_row: dict[str, int] = {}
 
-        def run() -> None:
-            book = _Book(xfh)
-            names: list[str] = [messages.DATA_SHEET_NAME]
+        def start(name: str) -> None:
+            ws = book.add_sheet(sheet_name(name, used), widths, freeze_rows=2)
+            _Book.row(ws, 0, [messages.TITLE_LINE], fastxlsx.BOLD)
+            _Book.row(ws, 1, headers, fastxlsx.BOLD)
+            sheets[name], next_row[name] = ws, 2
+
+        names: list[str] = [messages.DATA_SHEET_NAME]
+        if split_by_office:
+            wanted = {office_of(offices, s, lv) for s, lv, n in groups if n}
+            order = [r.office for r in vocab.routing] + [messages.UNASSIGNED_SHEET]
+            names = [o for o in dict.fromkeys(order) if o in wanted]
+        for name in names:
+            start(name)
+        writer = csv.writer(cast(IO[str], cfh))  # opened in text mode
+        writer.writerow(headers)
+        name = names[0] if names else ""
+        for values in rows:
+            if _CSV_RISK.search("\x00" + "\x00".join(values)):  # cheap check first
+                writer.writerow([("'" + v) if v.startswith(_CSV_TRIGGERS) else v for v in values])
+            else:
+                writer.writerow(values)
             if split_by_office:
-                wanted = {office_of(offices, s, lv) for s, lv, n in groups if n}
-                order = [r.office for r in vocab.routing] + [messages.UNASSIGNED_SHEET]
-                names = [o for o in dict.fromkeys(order) if o in wanted]
-            sheets = {n: book.sheet(n) for n in names}
-            next_row = dict.fromkeys(names, 2)
-            for ws in sheets.values():
-                _start_sheet(book, ws, headers)
-            writer = csv.writer(cast(IO[str], cfh))  # opened in text mode
-            writer.writerow(headers)
-            for values in rows:
-                writer.writerow([_csv_safe(v) for v in values])
-                name = names[0]
-                if split_by_office:
-                    name = office_of(offices, values[6], values[7])
-                    if name not in sheets:  # rows changed since `groups` was counted
-                        sheets[name] = book.sheet(name)
-                        next_row[name] = 2
-                        _start_sheet(book, sheets[name], headers)
-                book.row(sheets[name], next_row[name], values, book.text)
-                next_row[name] += 1
-            book.close()
-
-        _with_errors(run)
+                name = office_of(offices, values[6], values[7])
+                if name not in sheets:  # rows changed since `groups` was counted
+                    start(name)
+            _Book.row(sheets[name], next_row[name], values, fastxlsx.TEXT)
+            next_row[name] += 1
+        if not sheets:  # split by office with no rows: the empty data sheet
+            start(messages.DATA_SHEET_NAME)
+        book.close()
     return path_xlsx, path_csv
-
-
-def _start_sheet(book: _Book, ws: Any, headers: Sequence[str]) -> None:
-    for i, c in enumerate(COLUMNS):
-        ws.set_column(i, i, c.width, book.text)
-    book.row(ws, 0, [messages.TITLE_LINE], book.bold)
-    book.row(ws, 1, headers, book.bold)
-    ws.freeze_panes(2, 0)
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_CSV_TRIGGERS) else value
 
 
 def write_errors(path: Path, issues: Sequence[ReportIssue], files: Sequence[FileSummary]) -> Path:
@@ -286,22 +264,19 @@ def write_errors(path: Path, issues: Sequence[ReportIssue], files: Sequence[File
     by_unit: dict[str, list[ReportIssue]] = {}
     for r in issues:
         by_unit.setdefault(r.unit or messages.NO_UNIT, []).append(r)
-    with atomic_open(path, "wb") as fh:
-
-        def run() -> None:
-            book = _Book(fh)
-            _summary(book, issues, files)
-            for unit, items in by_unit.items():
-                ws = book.sheet(unit)
-                for i, width in enumerate((28, 28, 10, 6, 4, 12, 22, 24, 6, 80)):
-                    ws.set_column(i, i, width)
-                book.row(ws, 0, messages.ERRORS_HEADERS, book.bold)
-                ws.freeze_panes(1, 0)
-                for n, r in enumerate(items, start=1):
-                    book.row(ws, n, _issue_cells(r))
-            book.close()
-
-        _with_errors(run)
+    widths = (28, 28, 10, 6, 4, 12, 22, 24, 6, 80)
+    columns = [(i, i, w, fastxlsx.NORMAL) for i, w in enumerate(widths)]
+    used: set[str] = set()
+    with atomic_open(path, "wb") as fh, fastxlsx.Workbook(fh, _PINNED) as book, _xlsx_errors():
+        summary_columns = [(0, 0, 32, fastxlsx.NORMAL), (1, 7, 10, fastxlsx.NORMAL)]
+        summary = book.add_sheet(sheet_name(messages.SUMMARY_SHEET, used), summary_columns)
+        _summary(summary, issues, files)
+        for unit, items in by_unit.items():
+            ws = book.add_sheet(sheet_name(unit, used), columns, freeze_rows=1)
+            _Book.row(ws, 0, messages.ERRORS_HEADERS, fastxlsx.BOLD)
+            for n, r in enumerate(items, start=1):
+                _Book.row(ws, n, _issue_cells(r))
+        book.close()
     return path
 
 
@@ -323,11 +298,10 @@ def _issue_cells(r: ReportIssue) -> list[object]:
     ]
 
 
-def _summary(book: _Book, issues: Sequence[ReportIssue], files: Sequence[FileSummary]) -> None:
-    ws = book.sheet(messages.SUMMARY_SHEET)
-    ws.set_column(0, 0, 32)
-    ws.set_column(1, 7, 10)
-    book.row(ws, 0, messages.SUMMARY_UNIT_HEADERS, book.bold)
+def _summary(
+    ws: fastxlsx.Sheet, issues: Sequence[ReportIssue], files: Sequence[FileSummary]
+) -> None:
+    _Book.row(ws, 0, messages.SUMMARY_UNIT_HEADERS, fastxlsx.BOLD)
     per_unit: dict[str, list[int]] = {}
     for f in files:
         counts = per_unit.setdefault(f["unit"] or messages.NO_UNIT, [0] * 7)
@@ -338,16 +312,16 @@ def _summary(book: _Book, issues: Sequence[ReportIssue], files: Sequence[FileSum
     r = 1
     for unit, counts in per_unit.items():
         counts[6] = issue_counts.pop(unit, 0)
-        book.row(ws, r, [unit, *counts])
+        _Book.row(ws, r, [unit, *counts])
         r += 1
     for unit, n in issue_counts.items():  # units known only from issues (earlier files)
-        book.row(ws, r, [unit, 0, 0, 0, 0, 0, 0, n])
+        _Book.row(ws, r, [unit, 0, 0, 0, 0, 0, 0, n])
         r += 1
     total = [sum(c[k] for c in per_unit.values()) for k in range(6)]
-    book.row(ws, r, [messages.SUMMARY_TOTAL, *total, len(issues)], book.bold)
+    _Book.row(ws, r, [messages.SUMMARY_TOTAL, *total, len(issues)], fastxlsx.BOLD)
     r += 2
-    book.row(ws, r, messages.SUMMARY_CODE_HEADERS, book.bold)
+    _Book.row(ws, r, messages.SUMMARY_CODE_HEADERS, fastxlsx.BOLD)
     for code, n in sorted(Counter(x.issue.code for x in issues).items()):
         r += 1
         severity = messages.SEVERITY_NAMES[str(CATALOGUE[code].severity)]
-        book.row(ws, r, [code, severity, n])
+        _Book.row(ws, r, [code, severity, n])
