@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from titletemplate.dedupe import resolve
+from titletemplate.dedupesql import Finding
 from titletemplate.errors import StoreError
 from titletemplate.exclusions import ExclusionEntry, ExclusionKind
+from titletemplate.schema import KEYS, migration
 from titletemplate.store import SCHEMA_VERSION, NewIssue, NewRow, NewSubmission, Store
 
 VALUES = ("A", "C1", "T", "370102197308291814", "N", "G", "S", "L", "TT", "20190101", "I", "R")
@@ -22,6 +23,11 @@ def _sub(sha: str, template_id: str = "tpl-1", **kw: str) -> NewSubmission:
 
 def _rows(*specs: tuple[int, bool]) -> list[NewRow]:
     return [NewRow(r, VALUES, ok, f"h{r}") for r, ok in specs]
+
+
+def _describe(f: Finding) -> NewIssue:
+    return NewIssue(f.code, f.sheet, f.excel_row, f.column, f.value, detail=str(f.other),
+                    row_id=f.row_id)  # fmt: skip
 
 
 def test_a_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -109,18 +115,21 @@ def test_recomputed_statuses_report_which_submissions_changed(tmp_path: Path) ->
     with Store(tmp_path / "s.db") as store:
         a, _ = store.add(_sub("a", "tpl-1"), _rows((8, True)), [])
         b, _ = store.add(_sub("b", "tpl-2"), [NewRow(8, VALUES, True, "h8")], [])
-        resolution = resolve(store.candidates())
-        assert store.apply(resolution, []) == {b}
+        assert store.recompute(_describe) == {b}
         assert store.status_counts([a, b]) == {
             a: {"valid": 1, "invalid": 0, "duplicate": 0, "excluded": 0},
             b: {"valid": 0, "invalid": 0, "duplicate": 1, "excluded": 0},
         }
+        assert [(i.code, i.row, i.column, i.value, i.detail) for i in store.issues([b])] == [
+            ("duplicate-certificate", 8, "cert_no", "C1", "('U1', 'a.xlsx', 8)")
+        ]
         kept = store.candidates()[0].row_id
         assert [(s.file_name, s.excel_row) for s in store.sources(kept)] == [
             ("a.xlsx", 8),
             ("b.xlsx", 8),
         ]
-        assert store.apply(resolve(store.candidates()), []) == set()
+        assert store.recompute(_describe) == set()
+        assert [i.code for i in store.issues([b])] == ["duplicate-certificate"]
         assert list(store.valid_rows()) == [VALUES]
 
 
@@ -131,3 +140,46 @@ def test_exclusion_lists_replace_the_stored_list_of_their_kind(tmp_path: Path) -
         store.set_exclusions(ExclusionKind.REVOKED, [ExclusionEntry("4")], "z")
         assert store.exclusions(ExclusionKind.REVOKED) == (ExclusionEntry("4"),)
         assert store.exclusions(ExclusionKind.ECERT) == (ExclusionEntry("3", "C"),)
+
+
+def test_a_version_1_database_gets_the_dedupe_keys_of_its_rows_and_lists(tmp_path: Path) -> None:
+    db = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    for statement in migration(0):
+        db.execute(statement)
+    db.execute("PRAGMA user_version = 1")
+    for n in (1, 2):
+        db.execute(
+            "INSERT INTO submissions (id, path, file_name, sha256, template_id, received_at,"
+            " status) VALUES (?, ?, ?, ?, ?, 't', 'current')",
+            (n, f"/in/{n}.xlsx", f"{n}.xlsx", f"sha{n}", f"tpl-{n}"),
+        )
+    old_rows = [  # (submission, Excel row, certificate number, ID number, title name)
+        (1, 8, "ab1", "370102197308291814", "一级教师"),
+        (2, 8, "AB1", "370102197308291814", "工程师"),  # same certificate (case)
+        (2, 9, "", "11010119900307803x", "一级 教师"),  # revoked below (x, spaces)
+    ]
+    for sid, excel_row, cert, id_number, title in old_rows:
+        values = {"cert_no": cert, "id_number": id_number, "title_name": title}
+        row = [values.get(k, v) for k, v in zip(KEYS, VALUES, strict=True)]
+        db.execute(
+            f"INSERT INTO rows (submission_id, excel_row, {', '.join(KEYS)}, checked, status,"
+            f" row_hash) VALUES (?, ?, {', '.join('?' * len(KEYS))}, 'valid', 'valid', 'h')",
+            (sid, excel_row, *row),
+        )
+    db.execute(
+        "INSERT INTO exclusions (kind, id_number, title_name) VALUES"
+        " ('revoked', '11010119900307803X', '一级教师')"
+    )
+    db.close()
+    with Store(tmp_path / "s.db") as store:
+        assert store.recompute(_describe) == {2}
+        assert [(i.code, i.row) for i in store.issues([2])] == [
+            ("duplicate-certificate", 8),
+            ("title-revoked", 9),
+        ]
+    db = sqlite3.connect(tmp_path / "s.db")
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+    assert db.execute("SELECT id_key, title_key FROM exclusions").fetchall() == [
+        ("11010119900307803X", "一级教师")
+    ]
+    db.close()

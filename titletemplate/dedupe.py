@@ -1,5 +1,6 @@
 """Row statuses over the current rows: revoked and e-certified lists, then duplicates by
-certificate number or by person + title, first arrival kept, conflicting versions flagged."""
+certificate number or by person + title, first arrival kept, conflicting versions flagged.
+`resolve` states the rules in Python; ingest runs them in SQL (dedupesql.py), tested to agree."""
 
 from __future__ import annotations
 

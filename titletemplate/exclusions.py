@@ -36,6 +36,10 @@ class ExclusionEntry:
     cert_no: str = ""
     title_name: str = ""
 
+    def match_keys(self) -> tuple[str, str, str]:
+        """ID number, certificate number and title name as `matches` compares them."""
+        return self.id_number.upper(), self.cert_no.upper(), text_key(self.title_name)
+
 
 @dataclass(frozen=True, slots=True)
 class ExclusionList:

@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from . import messages, reader
 from .checkfile import Checked, check_file, checked_files, file_sha256, plain_fields
 from .checkfile import row_hash as row_hash  # re-exported API
-from .columns import BY_KEY, COLUMNS
+from .columns import BY_KEY
 from .corrections import CorrectionRow, correction_bytes, correction_file
-from .dedupe import resolve
+from .dedupesql import Finding
 from .errors import KeyFileError, TemplateError
-from .exclusions import ExclusionKind, ExclusionList, load_exclusions
+from .exclusions import ExclusionKind, load_exclusions
 from .files import write_bytes_atomic
 from .keys import public_pem
 from .report import (
@@ -47,8 +47,6 @@ CONSOLIDATED_XLSX = "consolidated.xlsx"
 CONSOLIDATED_CSV = "consolidated.csv"
 ERRORS_XLSX = "errors.xlsx"
 REPORT_JSON = "report.json"
-_KEYS = tuple(c.key for c in COLUMNS)
-_INDEX = {k: i for i, k in enumerate(_KEYS)}
 
 Progress = Callable[[int, int], None]  # (files done, files in total)
 
@@ -230,29 +228,17 @@ def _ingest_file(
 def _recompute(store: Store) -> set[int]:
     """Statuses of every current row from the stored lists and duplicates; returns the
     submissions whose rows changed status."""
-    revoked = ExclusionList(ExclusionKind.REVOKED, store.exclusions(ExclusionKind.REVOKED))
-    ecert = ExclusionList(ExclusionKind.ECERT, store.exclusions(ExclusionKind.ECERT))
-    candidates = store.candidates()
-    resolution = resolve(candidates, revoked.index(), ecert.index())
-    by_id = {c.row_id: c for c in candidates}
-    subs = store.submissions({c.submission_id for c in candidates})
-    derived: list[tuple[int, NewIssue]] = []
-    for d in resolution.findings:
-        row = by_id[d.row_id]
-        detail = ""
-        if d.other is not None:
-            other = by_id[d.other]
-            where = subs[other.submission_id]
-            detail = messages.SOURCE_LOCATION.format(
-                unit=where.unit, file=where.file_name, row=other.excel_row
-            )
-        column = BY_KEY[d.column].letter
-        value = row.values[_INDEX[d.column]]
-        sheet = subs[row.submission_id].sheet
-        issue = NewIssue(d.code, sheet, row.excel_row, column, value, mask_value(column, value),
-                         detail, row_id=d.row_id)  # fmt: skip
-        derived.append((row.submission_id, issue))
-    return store.apply(resolution, derived)
+    return store.recompute(_derived_issue)
+
+
+def _derived_issue(f: Finding) -> NewIssue:
+    detail = ""
+    if f.other is not None:
+        unit, file_name, row = f.other
+        detail = messages.SOURCE_LOCATION.format(unit=unit, file=file_name, row=row)
+    column = BY_KEY[f.column].letter
+    return NewIssue(f.code, f.sheet, f.excel_row, column, f.value, mask_value(column, f.value),
+                    detail, row_id=f.row_id)  # fmt: skip
 
 
 def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
@@ -291,9 +277,6 @@ def _issues(
     """The issues of this run's files, then those of earlier files whose rows changed status
     (a new conflict), then the notices of submissions this run superseded."""
     own = [o.submission_id for o in outcomes if o.submission_id is not None]
-    stored: dict[int, list[StoredIssue]] = {}
-    for i in store.issues(set(own) | changed):
-        stored.setdefault(i.submission_id, []).append(i)
     subs = store.submissions(own)
     out: list[ReportIssue] = []
 
@@ -330,11 +313,11 @@ def _issues(
             )
         if o.submission_id is not None and o.submission_id not in seen:
             seen.add(o.submission_id)
-            for i in stored.get(o.submission_id, []):
+            for i in store.issues([o.submission_id]):  # one file's at a time, not all at once
                 add(i)
     for sid in sorted(changed - seen):
         seen.add(sid)
-        for i in stored.get(sid, []):
+        for i in store.issues([sid]):
             add(i)
     superseded = {s for o in outcomes for s in o.superseded} - seen
     for i in store.issues(superseded):

@@ -5,7 +5,11 @@ from __future__ import annotations
 from .columns import COLUMNS
 
 KEYS = tuple(c.key for c in COLUMNS)  # the 12 value columns of `rows`, in layout order
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# SQL functions the connection must register before migrating (Store does): the dedupe keys are
+# Python's str.upper and vocab.text_key (NFKC), which SQLite's upper() does not reproduce.
+UPPER_FUNCTION = "titletemplate_upper"
+TEXT_KEY_FUNCTION = "titletemplate_text_key"
 
 _SCHEMA_1 = f"""
 CREATE TABLE submissions (
@@ -65,7 +69,23 @@ CREATE TABLE exclusions (
 );
 CREATE INDEX exclusions_kind ON exclusions(kind);
 """
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1,)  # MIGRATIONS[n] takes user_version n to n + 1
+# Version 2: the dedupe keys (dedupe.certificate_key, dedupe.person_title_key) stored with each
+# row and exclusion entry, so that duplicates and list matches are found in SQL.
+_SCHEMA_2 = f"""
+ALTER TABLE rows ADD COLUMN cert_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE rows ADD COLUMN id_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE rows ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+UPDATE rows SET cert_key = {UPPER_FUNCTION}(cert_no), id_key = {UPPER_FUNCTION}(id_number),
+    title_key = {TEXT_KEY_FUNCTION}(title_name);
+ALTER TABLE exclusions ADD COLUMN id_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE exclusions ADD COLUMN cert_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE exclusions ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+UPDATE exclusions SET id_key = {UPPER_FUNCTION}(id_number), cert_key = {UPPER_FUNCTION}(cert_no),
+    title_key = {TEXT_KEY_FUNCTION}(title_name);
+DROP INDEX exclusions_kind;
+CREATE INDEX exclusions_match ON exclusions(kind, id_key);
+"""
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)  # MIGRATIONS[n] takes user_version n to n + 1
 
 
 def migration(n: int) -> list[str]:

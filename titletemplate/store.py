@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .dedupe import Candidate, Resolution, Status
+from . import dedupesql
+from .dedupe import Candidate, Status, certificate_key, person_title_key
+from .dedupesql import Finding
 from .errors import CATALOGUE, StoreError
 from .exclusions import ExclusionEntry, ExclusionKind
-from .schema import KEYS, SCHEMA_VERSION, migration
+from .schema import KEYS, SCHEMA_VERSION, TEXT_KEY_FUNCTION, UPPER_FUNCTION, migration
+from .vocab import text_key
 
 BUSY_TIMEOUT_MS = 30_000  # another ingest may hold the write lock for one file's transaction
 _VALUES = ", ".join(KEYS)
@@ -117,6 +120,10 @@ class Store:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA foreign_keys = ON")
+            # Recomputing statuses works in temporary tables: on disk, never all in memory.
+            self._db.execute("PRAGMA temp_store = FILE")
+            self._db.create_function(UPPER_FUNCTION, 1, str.upper, deterministic=True)
+            self._db.create_function(TEXT_KEY_FUNCTION, 1, text_key, deterministic=True)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError("store-unusable", f"{self.path.name}: {exc}") from None
@@ -204,8 +211,9 @@ class Store:
             assert new_id is not None
             superseded = self._supersede(db, new_id, sub) if status == "current" else ()
             db.executemany(
-                f"INSERT INTO rows (submission_id, excel_row, {_VALUES}, checked, status, row_hash)"
-                f" VALUES (?, ?, {', '.join('?' * len(KEYS))}, ?, ?, ?)",
+                f"INSERT INTO rows (submission_id, excel_row, {_VALUES}, checked, status, row_hash,"
+                f" cert_key, id_key, title_key) VALUES (?, ?, {', '.join('?' * len(KEYS))},"
+                " ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         new_id,
@@ -214,6 +222,8 @@ class Store:
                         "valid" if r.checked_ok else "invalid",
                         "valid" if r.checked_ok else "invalid",
                         r.row_hash,
+                        certificate_key(r.values),
+                        *person_title_key(r.values)[1:],
                     )
                     for r in rows
                 ],
@@ -287,9 +297,12 @@ class Store:
         with self._transaction() as db:
             db.execute("DELETE FROM exclusions WHERE kind = ?", (str(kind),))
             db.executemany(
-                "INSERT INTO exclusions (kind, id_number, cert_no, title_name, source)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [(str(kind), e.id_number, e.cert_no, e.title_name, source) for e in entries],
+                "INSERT INTO exclusions (kind, id_number, cert_no, title_name, source, id_key,"
+                " cert_key, title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (str(kind), e.id_number, e.cert_no, e.title_name, source, *e.match_keys())
+                    for e in entries
+                ],
             )
 
     def exclusions(self, kind: ExclusionKind) -> tuple[ExclusionEntry, ...]:
@@ -304,7 +317,8 @@ class Store:
     # --- current rows and their statuses ------------------------------------------------
 
     def candidates(self) -> list[Candidate]:
-        """Every row of every current submission, in arrival order."""
+        """Every row of every current submission, in arrival order (all in memory: for tests
+        and small stores; `recompute` does not use it)."""
         return [
             Candidate(r[0], r[1], r[2], tuple(r[3:15]), r[15] == "valid", r[16])
             for r in self._db.execute(
@@ -314,40 +328,21 @@ class Store:
             )
         ]
 
-    def apply(self, resolution: Resolution, issues: Sequence[tuple[int, NewIssue]]) -> set[int]:
-        """Write recomputed statuses, derived issues (submission id, issue) and sources.
+    def recompute(self, describe: Callable[[Finding], NewIssue]) -> set[int]:
+        """Judge every current row again (lists, then duplicates; see dedupe.py) and store its
+        status, its source and its derived issue, which `describe` words. One transaction; the
+        work happens in SQLite's temporary tables, so memory does not grow with the rows.
 
         Returns:
             The submissions with at least one row whose status changed.
         """
-        changed: set[int] = set()
         with self._transaction() as db:
-            current = "SELECT id FROM submissions WHERE status = 'current'"
-            old = {
-                r[0]: (r[1], r[2])
-                for r in db.execute(
-                    f"SELECT id, submission_id, status FROM rows WHERE submission_id IN ({current})"
+            changed, _ = dedupesql.resolve_current(db)
+            for batch in dedupesql.findings(db):
+                self._insert_issues(
+                    db, [(f.submission_id, f.row_id, "derived", describe(f)) for f in batch]
                 )
-            }
-            updates = []
-            for row_id, status in resolution.statuses.items():
-                sid, before = old[row_id]
-                if before != status:
-                    updates.append((str(status), row_id))
-                    changed.add(sid)
-            db.executemany("UPDATE rows SET status = ? WHERE id = ?", updates)
-            db.execute(
-                f"DELETE FROM issues WHERE origin = 'derived' AND submission_id IN ({current})"
-            )
-            self._insert_issues(db, [(sid, i.row_id, "derived", i) for sid, i in issues])
-            db.execute(
-                "DELETE FROM sources WHERE row_id IN (SELECT id FROM rows"
-                f" WHERE submission_id IN ({current}))"
-            )
-            db.executemany(
-                "INSERT INTO sources (row_id, kept_row_id, via) VALUES (?, ?, ?)",
-                [(a, b, str(via)) for a, b, via in resolution.sources],
-            )
+            dedupesql.drop(db)
         return changed
 
     def status_counts(self, ids: Iterable[int]) -> dict[int, dict[str, int]]:
