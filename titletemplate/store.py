@@ -214,7 +214,7 @@ class Store:
                 f"INSERT INTO rows (submission_id, excel_row, {_VALUES}, checked, status, row_hash,"
                 f" cert_key, id_key, title_key) VALUES (?, ?, {', '.join('?' * len(KEYS))},"
                 " ?, ?, ?, ?, ?, ?)",
-                [
+                (  # a generator: no second copy of a large file's rows
                     (
                         new_id,
                         r.excel_row,
@@ -226,7 +226,7 @@ class Store:
                         *person_title_key(r.values)[1:],
                     )
                     for r in rows
-                ],
+                ),
             )
             row_ids = dict(
                 db.execute(
