@@ -264,3 +264,14 @@ def test_fast_scan_used_by_scan_sheet_for_large_parts_only_up_to_the_limit(
     monkeypatch.setattr(sheetscan, "FAST_MAX_BYTES", 10)
     assert sheetscan.scan_sheet(_zip(xml), "s.xml", 2, 3).cells == {(2, 0): FormulaValue("1")}
     assert calls == ["sax"]
+
+
+def test_small_chunks_give_the_same_result(
+    corpus_sheets: list[tuple[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks end at row ends: however small they are, the result does not change."""
+    whole = [sheetscan.fast_scan(data, 8, 12) for _, data in corpus_sheets]
+    monkeypatch.setattr(sheetscan, "_CHUNK_BYTES", 100)
+    chunked = [sheetscan.fast_scan(data, 8, 12) for _, data in corpus_sheets]
+    assert chunked == whole
+    assert sum(r is not None and r.max_row > 100 for r in chunked) >= 5

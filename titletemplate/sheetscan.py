@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
@@ -28,6 +29,7 @@ from .errors import SubmissionError
 from .normalize import ErrorValue, FormulaValue
 
 FAST_MAX_BYTES = 64 * 2**20  # larger parts are streamed by sax_scan, not held in memory
+_CHUNK_BYTES = 4 * 2**20
 
 
 def scan_sheet(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> SheetScan:
@@ -248,27 +250,42 @@ def _fast(data: bytes, first_row: int, width: int) -> SheetScan:
     end = data.rfind(b"</sheetData>")
     if end < start:
         end = start  # <sheetData/>: no cells
-    cells_part = data[start + len(b"<sheetData") : end]
+    lo, hi = start + len(b"<sheetData"), end  # the cells, read in place (no copy)
     outside = data[:start] + data[end:]
-    if _CELL_TAG.search(outside) or _OTHER_TAG.search(cells_part):
+    if _CELL_TAG.search(outside) or _OTHER_TAG.search(data, lo, hi):
         raise _Unsure
     max_row, letters, watched = 0, set(), []
     watched_letters = {cell_ref(1, i)[:-1].encode() for i in range(min(width, 702))}
-    for letter, digits, attrs, _, child, stray in _CELL.findall(cells_part):
-        if stray:
-            raise _Unsure
-        if not child:
-            continue
-        if child not in _CONTENT_CHILDREN:
-            raise _Unsure
-        row = int(digits)
-        max_row = max(max_row, row)
-        letters.add(letter)
-        if row >= first_row and letter in watched_letters and (child == b"f" or b't="e"' in attrs):
-            watched.append((row, letter))
+    for pos, stop in _chunks(data, lo, hi):  # bounded lists however large the sheet
+        for letter, digits, attrs, _, child, stray in _CELL.findall(data, pos, stop):
+            if stray:
+                raise _Unsure
+            if not child:
+                continue
+            if child not in _CONTENT_CHILDREN:
+                raise _Unsure
+            row = int(digits)
+            max_row = max(max_row, row)
+            letters.add(letter)
+            if (
+                row >= first_row
+                and letter in watched_letters
+                and (child == b"f" or b't="e"' in attrs)
+            ):
+                watched.append((row, letter))
     max_col = max((_column(letter) for letter in letters), default=-1)
-    found = _watched_cells(cells_part, watched) if watched else {}
+    found = _watched_cells(data, lo, hi, watched) if watched else {}
     return SheetScan(max_row, max_col, found, _merges(outside), _protected(outside))
+
+
+def _chunks(data: bytes, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """(start, end) spans of about _CHUNK_BYTES that end at a row end (no cell is cut)."""
+    pos = lo
+    while pos < hi:
+        cut = data.find(b"</row>", min(pos + _CHUNK_BYTES, hi), hi)
+        stop = hi if cut < 0 else cut
+        yield pos, stop
+        pos = stop
 
 
 def _column(letters: bytes) -> int:
@@ -280,18 +297,18 @@ def _column(letters: bytes) -> int:
 
 
 def _watched_cells(
-    cells_part: bytes, watched: list[tuple[int, bytes]]
+    data: bytes, lo: int, hi: int, watched: list[tuple[int, bytes]]
 ) -> dict[tuple[int, int], ErrorValue | FormulaValue]:
     """Formula text or error value of the watched cells `watched` (row, letters)."""
     wanted = {f"{letters.decode()}{row}" for row, letters in watched}
     found: dict[tuple[int, int], ErrorValue | FormulaValue] = {}
-    for match in _CELL.finditer(cells_part):
+    for match in _CELL.finditer(data, lo, hi):
         if match.group(1) is None:
             continue
         ref = (match.group(1) + match.group(2)).decode("ascii")
         if ref not in wanted:
             continue
-        content = _CONTENT.match(cells_part, match.start())
+        content = _CONTENT.match(data, match.start(), hi)
         if content is None:
             raise _Unsure
         attrs = dict(_ATTR.findall(content.group(1)))
