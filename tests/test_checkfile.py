@@ -82,3 +82,18 @@ def test_a_failing_chunk_rejects_only_its_file(
         assert [(i.code, i.detail) for i in issues] == [("file-unreadable", "ZeroDivisionError")]
         assert isinstance(done.crash, ZeroDivisionError)
     assert small == good_small
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_single_large_file_is_read_by_the_pool(
+    vocab: Vocab,
+    private_key: Ed25519PrivateKey,
+    public_key: Ed25519PublicKey,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = _files(vocab, private_key, tmp_path)[0]
+    assert list(checkfile.checked_files([path], vocab, public_key, jobs=2)) == [None]
+    monkeypatch.setattr(checkfile, "POOL_BYTES", path.stat().st_size - 1)
+    (pooled,) = checkfile.checked_files([path], vocab, public_key, jobs=2)
+    assert pooled == checkfile.check_file(path, vocab, public_key)

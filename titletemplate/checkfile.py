@@ -32,6 +32,7 @@ from .vocab import Vocab
 _KEYS = tuple(c.key for c in COLUMNS)
 _HASH_CHUNK = 1 << 20
 SPLIT_ROWS = 5_000
+POOL_BYTES = 2 * 2**20  # a single file this large is read in a worker (so SPLIT_ROWS applies)
 _CHUNK_ROWS = 2_500
 
 
@@ -142,11 +143,21 @@ def _portable(done: Checked) -> Checked:
     return done
 
 
+def _worth_a_pool(files: Sequence[Path]) -> bool:
+    """Several files, or one large enough for its rows to be validated in chunks."""
+    if len(files) != 1:
+        return len(files) > 1
+    try:
+        return files[0].stat().st_size > POOL_BYTES
+    except OSError:
+        return False
+
+
 def checked_files(
     files: Sequence[Path], vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
 ) -> Iterator[Checked | None]:
     """Per file, in order: its Checked from a worker, or None (checked in this process)."""
-    if jobs <= 1 or len(files) < 2:
+    if jobs <= 1 or not _worth_a_pool(files):
         yield from (None for _ in files)
         return
     raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)

@@ -61,6 +61,7 @@ MAX_SHEET_CELLS = 4_000_000  # calamine allocates rows x columns cells, empty or
 WIDTH = len(COLUMNS)
 _CUSTOM_PROPS = "docProps/custom.xml"
 _OWN_SHEETS = {DATA_SHEET, VOCAB_SHEET, META_SHEET}
+_EMPTY_ROW = [""] * WIDTH  # a row of empty cells as calamine gives it
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,10 +278,13 @@ def _check_copies(zf: zipfile.ZipFile, book: Book, book_values: CalamineWorkbook
 
 def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[SourceRow, ...]:
     merged = _merge_findings(scan, len(values))
+    watched_rows = {row for row, _ in scan.cells}
     rows: list[SourceRow] = []
     for index in range(FIRST_DATA_ROW - 1, len(values)):
         excel_row = index + 1
         raw = values[index]
+        if raw[:WIDTH] == _EMPTY_ROW and excel_row not in watched_rows:
+            continue  # the common case, decided without a tuple per row
         cells = tuple(
             scan.cells.get((excel_row, i)) or (_input_cell(raw[i]) if i < len(raw) else None)
             for i in range(WIDTH)
