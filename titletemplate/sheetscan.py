@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
@@ -45,6 +45,18 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> Sh
         if found is not None:
             return found
     return sax_scan(zf, part, first_row, width)
+
+
+def scan_with_cells(
+    zf: zipfile.ZipFile, part: str, first_row: int, width: int, sink: CellSink, value_width: int
+) -> tuple[SheetScan, bool]:
+    """scan_sheet, feeding the cells of the first `value_width` columns to `sink` on the way;
+    True when the sink got every such cell (the fast path ran to the end)."""
+    if zf.getinfo(part).file_size <= FAST_MAX_BYTES:
+        found = fast_scan(zf.read(part), first_row, width, sink, value_width)
+        if found is not None:
+            return found, True
+    return sax_scan(zf, part, first_row, width), False
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,11 +212,21 @@ def sax_scan(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> Shee
 # --- the fast path ------------------------------------------------------------------------
 
 _ATTRS = rb'((?:\s+[\w:.-]+="[^"<]*")*)\s*'
-# A cell's start tag and the name of its first child: (letters, digits, attributes, "/" for an
-# empty element, child name or ""), or (as the last group) any other c or f tag: a cell this
-# pattern cannot read, or a formula that is not a cell's first child.
+# A cell's start tag, its first child's name, attributes and leading text, and a plain inline
+# string's text: (letters, digits, attributes, "/" for an empty cell, child name or "", child
+# attributes, child text, <t> start tag or "", its text), or (as the last group) any other c or
+# f tag: a cell this pattern cannot read, or a formula that is not a cell's first child.
+_CELL_VALUES = re.compile(
+    rb'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"'
+    + _ATTRS
+    + rb"(?:(/)>|>\s*(?:<(\w+)([^>]*)>([^<]*)(?:(<t(?:\s[^>]*)?>)([^<]*)</t></is>)?)?)"
+    + rb"|([cf])[\s/>])"
+)
+# The same without the values (empty groups keep the layout): ~25% faster on large sheets.
 _CELL = re.compile(
-    rb'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRS + rb"(?:(/)>|>\s*(?:<(\w+))?)|([cf])[\s/>])"
+    rb'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"'
+    + _ATTRS
+    + rb"(?:(/)>|>\s*(?:<(\w+))?)()()()()|([cf])[\s/>])"
 )
 _CONTENT = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"' + _ATTRS + rb">(.*?)</c>", re.S)
 _FORMULA = re.compile(rb"\A\s*<f" + _ATTRS + rb"(?:/>|>([^<]*)</f>)")
@@ -227,15 +249,28 @@ class _Unsure(Exception):
     """The fast path cannot tell for sure; sax_scan decides."""
 
 
-def fast_scan(data: bytes, first_row: int, width: int) -> SheetScan | None:
-    """scan_sheet's result from the whole part in memory, or None when only sax_scan can say."""
+# What a cell sink receives, chunk by chunk: (row, zero-based column, cell attributes, first
+# child's name, its attributes, its leading text, a plain inline string's (<t> start tag, text)
+# or None), raw bytes, for the cells with content in the first `value_width` columns.
+RawCell = tuple[int, int, bytes, bytes, bytes, bytes, tuple[bytes, bytes] | None]
+CellSink = Callable[[list[RawCell]], None]
+
+
+def fast_scan(
+    data: bytes, first_row: int, width: int, sink: CellSink | None = None, value_width: int = 0
+) -> SheetScan | None:
+    """scan_sheet's result from the whole part in memory, or None when only sax_scan can say.
+    With `sink`, the cells of the first `value_width` columns go to it as they are found (a
+    None result means the sink's cells are incomplete)."""
     try:
-        return _fast(data, first_row, width)
+        return _fast(data, first_row, width, sink, value_width)
     except _Unsure:
         return None
 
 
-def _fast(data: bytes, first_row: int, width: int) -> SheetScan:
+def _fast(
+    data: bytes, first_row: int, width: int, sink: CellSink | None, value_width: int
+) -> SheetScan:
     prolog = _PROLOG.match(data)
     if prolog is None:
         raise _Unsure
@@ -256,8 +291,11 @@ def _fast(data: bytes, first_row: int, width: int) -> SheetScan:
         raise _Unsure
     max_row, letters, watched = 0, set(), []
     watched_letters = {cell_ref(1, i)[:-1].encode() for i in range(min(width, 702))}
+    value_columns = {cell_ref(1, i)[:-1].encode(): i for i in range(min(value_width, 702))}
     for pos, stop in _chunks(data, lo, hi):  # bounded lists however large the sheet
-        for letter, digits, attrs, _, child, stray in _CELL.findall(data, pos, stop):
+        raw: list[RawCell] = []
+        matches = (_CELL if sink is None else _CELL_VALUES).findall(data, pos, stop)
+        for letter, digits, attrs, _, child, c_attrs, text, t_open, t_text, stray in matches:
             if stray:
                 raise _Unsure
             if not child:
@@ -273,6 +311,11 @@ def _fast(data: bytes, first_row: int, width: int) -> SheetScan:
                 and (child == b"f" or b't="e"' in attrs)
             ):
                 watched.append((row, letter))
+            if letter in value_columns:
+                inline = (t_open, t_text) if t_open else None
+                raw.append((row, value_columns[letter], attrs, child, c_attrs, text, inline))
+        if sink is not None:
+            sink(raw)
     max_col = max((_column(letter) for letter in letters), default=-1)
     found = _watched_cells(data, lo, hi, watched) if watched else {}
     return SheetScan(max_row, max_col, found, _merges(outside), _protected(outside))
@@ -303,7 +346,7 @@ def _watched_cells(
     wanted = {f"{letters.decode()}{row}" for row, letters in watched}
     found: dict[tuple[int, int], ErrorValue | FormulaValue] = {}
     for match in _CELL.finditer(data, lo, hi):
-        if match.group(1) is None:
+        if match.group(1) is None:  # a stray tag; _fast has made sure there is none
             continue
         ref = (match.group(1) + match.group(2)).decode("ascii")
         if ref not in wanted:
@@ -383,3 +426,11 @@ def _protected(data: bytes) -> bool:
         value = dict(_ATTR.findall(attrs)).get(b"sheet", b"")
         protected = value.lower() in (b"1", b"true")
     return protected
+
+
+def xml_text(raw: bytes) -> str | None:
+    """Character data as an XML parser reports it; None when the fast path cannot say."""
+    try:
+        return _text(raw)
+    except _Unsure:
+        return None
