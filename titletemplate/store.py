@@ -119,6 +119,9 @@ class Store:
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL syncs at checkpoints, not at every file's commit: a power cut
+            # can lose the last files' commits (ingest them again) but never corrupts the store.
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
             # Recomputing statuses works in temporary tables: on disk, never all in memory.
             self._db.execute("PRAGMA temp_store = FILE")
