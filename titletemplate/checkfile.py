@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +232,10 @@ def _read(
     return record, issues, sub
 
 
+_IS_ERROR = {code: d.severity is Severity.ERROR for code, d in CATALOGUE.items()}
+_in_column_order = itemgetter(*_KEYS)
+
+
 def check_rows(
     source: Sequence[reader.SourceRow], sheet: str, date1904: bool, vocab: Vocab
 ) -> tuple[list[NewRow], list[NewIssue]]:
@@ -240,8 +245,8 @@ def check_rows(
     for src in source:
         checked = validate_row(src.cells, vocab, date1904)
         findings: tuple[Finding, ...] = (*src.findings, *checked.findings)
-        ok = all(CATALOGUE[f.code].severity is not Severity.ERROR for f in findings)
-        values = tuple(checked.values[k] for k in _KEYS)
+        ok = not any(_IS_ERROR[f.code] for f in findings) if findings else True
+        values: tuple[str, ...] = _in_column_order(checked.values)
         rows.append(NewRow(src.excel_row, values, ok, row_hash(values)))
         for f in findings:
             letter = BY_KEY[f.column].letter if f.column in BY_KEY else ""

@@ -17,6 +17,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _X000D = re.compile(r"_x000[dDaA9]_")  # Excel's escaped CR/LF/TAB that some tools leave behind
 _DOTS = re.compile(r"[.•・･‧∙⋅·]")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _DATE_TEXT = re.compile(
     r"(?P<y>\d{4})\s*(?:[-/.]|\u5e74)\s*(?P<m>\d{1,2})\s*(?:[-/.]|\u6708)\s*(?P<d>\d{1,2})\s*\u65e5?"
     r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
@@ -52,6 +53,8 @@ class Finding:
 
 def clean_text(value: str) -> str:
     """NFKC, drop zero-width and control characters and `_x000D_`, collapse and trim spaces."""
+    if value.isascii() and value.isprintable() and "_x000" not in value:
+        return " ".join(value.split())  # nothing else to do (most ID numbers): 3x faster
     text = _X000D.sub(" ", value).translate(_ZERO_WIDTH)
     text = unicodedata.normalize("NFKC", text)
     text = _CONTROL.sub(" ", text)
@@ -138,7 +141,7 @@ def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
 
 def _name(value: object) -> str:
     text = _DOTS.sub("·", _as_text(value))
-    if _CJK.search(text) and not re.search(r"[A-Za-z]", text):
+    if _CJK.search(text) and not _LATIN.search(text):
         text = text.replace(" ", "")  # CJK names lose inner spaces; Latin names keep them
     return text
 
@@ -168,8 +171,9 @@ def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str
 _SLOTS = tuple((c.key, c.index) for c in COLUMNS)  # (key, zero-based index): read per cell
 # Columns whose values repeat from row to row (vocabulary entries, dates): their normalisation
 # is remembered per process, which makes a typical row ~1.5x cheaper to validate. Identifiers
-# and names are nearly all distinct and are not remembered.
-_REPEATING = frozenset(
+# and names are nearly all distinct and are not remembered. (rules.evaluate remembers the
+# outcomes of the rules that read only these columns.)
+REPEATING = frozenset(
     ("region_code", "id_type", "gender", "series", "level", "title_name", "issue_date",
      "issuer", "review_body")
 )  # fmt: skip
@@ -199,7 +203,7 @@ def normalize_row(
     width = len(raw)
     for key, index in _SLOTS:
         cell = raw[index] if index < width else None
-        if key in _REPEATING:
+        if key in REPEATING:
             values[key], found = _normalize_memo(key, cell, date1904)
         else:
             values[key], found = normalize_cell(key, cell, date1904)  # type: ignore[assignment]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .columns import COLUMNS
 from .errors import Severity
@@ -11,7 +12,8 @@ from .normalize import Finding, normalize_row
 from .rules import RowData, evaluate
 from .vocab import Vocab
 
-_SLOTS = tuple((c.key, c.index) for c in COLUMNS)
+_KEYS = tuple(c.key for c in sorted(COLUMNS, key=lambda c: c.index))
+_WIDTH = len(_KEYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +30,33 @@ class CheckedRow:
         return all(CATALOGUE[f.code].severity is not Severity.ERROR for f in self.findings)
 
 
+_VOCAB_KEYS = ("region_code", "id_type", "series", "level", "title_name", "issuer", "review_body")
+_vocab_values = itemgetter(*_VOCAB_KEYS)
+_CANONICAL_MAX = 50_000  # remembered per vocabulary
+
+
 def canonicalize(values: dict[str, str], vocab: Vocab) -> dict[str, str]:
-    """Replace accepted variants by their canonical vocabulary text (aliases, spacing)."""
+    """Replace accepted variants by their canonical vocabulary text (aliases, spacing).
+
+    The replacements depend only on the vocabulary columns, whose values repeat from row to
+    row, so they are remembered per vocabulary and those values."""
+    remembered = vocab.cache("canonical")
+    key = _vocab_values(values)
+    changes = remembered.get(key)
+    if changes is None:
+        if len(remembered) >= _CANONICAL_MAX:
+            remembered.clear()
+        changes = remembered[key] = _canonical_changes(
+            dict(zip(_VOCAB_KEYS, key, strict=True)), vocab
+        )
     out = dict(values)
+    out.update(changes)
+    return out
+
+
+def _canonical_changes(values: dict[str, str], vocab: Vocab) -> dict[str, str]:
+    """The canonical text of each vocabulary column that has one."""
+    out: dict[str, str] = {}
     region = vocab.find_region(values["region_code"])
     if region:
         out["region_code"] = region.display
@@ -57,9 +83,10 @@ def canonicalize(values: dict[str, str], vocab: Vocab) -> dict[str, str]:
 def validate_row(raw: Sequence[object], vocab: Vocab, date1904: bool = False) -> CheckedRow:
     """Normalise and check one row of 12 raw cells."""
     values, findings = normalize_row(raw, date1904)
-    width = len(raw)
-    raw_by_key = {key: (raw[index] if index < width else None) for key, index in _SLOTS}
-    broken = {f.column for f in findings if f.code.startswith("cell-")}
+    if len(raw) < _WIDTH:
+        raw = (*raw, *(None,) * (_WIDTH - len(raw)))
+    raw_by_key = dict(zip(_KEYS, raw, strict=False))  # the first 12 cells: _KEYS is A..L
+    broken = {f.column for f in findings if f.code.startswith("cell-")} if findings else ()
     row = RowData(values, raw_by_key)
     for rule, detail in evaluate(row, vocab):
         if rule.target in broken:

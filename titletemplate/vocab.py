@@ -152,9 +152,11 @@ class Vocab:
     title_lookup: Mapping[str, tuple[Title, ...]] = field(init=False, repr=False)
     title_groups: Mapping[str, frozenset[str]] = field(init=False, repr=False)
     org_lookup: Mapping[str, Org] = field(init=False, repr=False)
+    caches: dict[str, dict[Any, Any]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         put = object.__setattr__
+        put(self, "caches", {})
         put(self, "fingerprint", _fingerprint(self))
         # Regions match by their display text only (the dropdown's), as the sheet does.
         put(self, "region_lookup", _index((r.display, r) for r in self.regions))
@@ -192,6 +194,15 @@ class Vocab:
 
     def find_org(self, text: str) -> Org | None:
         return self.org_lookup.get(text_key(text))
+
+    def cache(self, name: str) -> dict[Any, Any]:
+        """A cache named `name` for results worked out from this vocabulary and cell values
+        (rule outcomes, canonical texts); it lives as long as the vocabulary, and whoever fills
+        it bounds its size."""
+        found = self.caches.get(name)
+        if found is None:
+            found = self.caches[name] = {}
+        return found
 
     def find_unit(self, name: str) -> Unit | None:
         return next((u for u in self.units if text_key(u.name) == text_key(name)), None)
