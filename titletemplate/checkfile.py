@@ -163,9 +163,13 @@ def checked_files(
         return
     raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     state = (plain_fields(vocab), raw_key)
-    with ProcessPoolExecutor(
-        min(jobs, len(files)), initializer=_init_worker, initargs=state
-    ) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
+        if len(files) == 1:  # read here (its rows need not travel), validated by the pool
+            done = check_file(files[0], vocab, public_key, split_rows=SPLIT_ROWS)
+            if done.unvalidated is not None:
+                done = _validate_in_pool(pool, done.sha256, done.unvalidated)
+            yield done
+            return
         pending: deque[Future[Checked]] = deque()
         ahead = iter(files)
         for path in ahead:
