@@ -50,7 +50,7 @@ class _Unsure(Exception):
 class Decoder:
     """The workbook's shared strings and, per cell format, whether numbers stay plain floats."""
 
-    strings: Sequence[str]
+    strings: SharedStrings
     plain: Sequence[bool] | None  # by cell format index; None: no styles part, all plain
 
 
@@ -58,7 +58,7 @@ def load_decoder(zf: zipfile.ZipFile) -> Decoder | None:
     """The decoder for a workbook in the usual layout; None when calamine must read it."""
     try:
         parts = _parts(zf)
-        strings = _strings(zf) if parts.get(b"sharedStrings") == _SST else ()
+        strings = _strings(zf) if parts.get(b"sharedStrings") == _SST else SharedStrings([])
         plain = _plain_formats(zf) if parts.get(b"styles") == _STYLES else None
     except _Unsure:
         return None
@@ -91,21 +91,38 @@ def _small_part(zf: zipfile.ZipFile, part: str) -> bytes:
     return data
 
 
-def _strings(zf: zipfile.ZipFile) -> list[str]:
+class SharedStrings:
+    """The shared-string table, each entry decoded when a cell first uses it (a returned
+    template's table holds the whole vocabulary; its data sheet uses a few dozen entries)."""
+
+    def __init__(self, items: list[bytes]) -> None:
+        self._items = items
+        self._decoded: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, index: int) -> str:
+        text = self._decoded.get(index)
+        if text is None:
+            if index >= len(self._items):
+                raise _Unsure
+            item = self._items[index]
+            runs = _T.findall(item)
+            if len(runs) != item.count(b"<t>") + item.count(b"<t ") + item.count(b"<t/"):
+                raise _Unsure
+            text = self._decoded[index] = "".join(run_text(a, raw) for a, raw in runs)
+        return text
+
+
+def _strings(zf: zipfile.ZipFile) -> SharedStrings:
     data = _small_part(zf, _SST)
     if b"<rPh" in data:
         raise _Unsure  # phonetic runs: their text is not part of the string
     items = _SI.findall(data)
     if len(items) != data.count(b"<si"):
         raise _Unsure
-    strings = []
-    for item in items:
-        runs = _T.findall(item)
-        if len(runs) != item.count(b"<t>") + item.count(b"<t ") + item.count(b"<t/"):
-            raise _Unsure
-        text = "".join(run_text(attrs, raw) for attrs, raw in runs)
-        strings.append(text)
-    return strings
+    return SharedStrings(items)
 
 
 def _plain_formats(zf: zipfile.ZipFile) -> list[bool]:
@@ -123,12 +140,6 @@ def _plain_formats(zf: zipfile.ZipFile) -> list[bool]:
         fmt = int(found.group(1)) if found else 0
         plain.append(fmt in _PLAIN_BUILTIN or custom.get(fmt) in _PLAIN_CUSTOM)
     return plain
-
-
-def kind_of(attrs: bytes) -> bytes:
-    """A cell's type attribute ("n" when absent)."""
-    found = _ATTR_T.search(attrs)
-    return found.group(1) if found else b"n"
 
 
 def run_text(t_attrs: bytes, raw: bytes) -> str:
@@ -167,11 +178,15 @@ class Grid:
         if not self.ok:
             return
         try:
+            strings, formats = self.decoder.strings, self._formats
             for row, col, attrs, child, child_attrs, text, inline in cells:
                 if row > self.max_rows:
                     raise _Unsure  # the reader refuses the sheet by its extent
-                if child == b"is" and inline is not None and kind_of(attrs) == b"inlineStr":
-                    value: object = run_text(*inline)
+                kind = (formats.get(attrs) or self._format(attrs))[0]
+                if kind == b"s" and child == b"v" and not child_attrs and text.isdigit():
+                    value: object = strings.get(int(text))  # the common case, inline
+                elif child == b"is" and inline is not None and kind == b"inlineStr":
+                    value = run_text(*inline)
                 else:
                     value = self._value(row, col, attrs, child, child_attrs, text)
                 line = self.rows.get(row)
@@ -204,10 +219,7 @@ class Grid:
         if kind == b"s":
             if not text.isdigit():
                 raise _Unsure
-            index = int(text)
-            if index >= len(self.decoder.strings):
-                raise _Unsure
-            return self.decoder.strings[index]
+            return self.decoder.strings.get(int(text))
         if kind == b"n":
             if not text:
                 return ""
