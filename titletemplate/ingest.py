@@ -158,14 +158,17 @@ def ingest(
                     store, vocab, private_key, out, scope | changed, received, mask_ids,
                     correction_rows, jobs, stack,
                 )  # fmt: skip
-            # Worker processes build the corrections while this one writes the merged files.
-            xlsx, csv_path = write_consolidated(
-                out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV, store.valid_rows(), vocab,
-                groups=store.valid_groups(), split_by_office=split_by_office,
-            )  # fmt: skip
+            # Worker processes build the corrections and write the merged files while this one
+            # writes the reports.
+            merged = _consolidate(store, store_path, out, vocab, split_by_office, jobs, stack)
+            missing = _missing_units(expected, store)
+            total = totals(summaries)
+            errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries)
+            report_json = write_report_json(
+                out / REPORT_JSON, summaries, issues, total, missing, mask_ids
+            )
+            xlsx, csv_path = merged()
             corrections = finish()
-        missing = _missing_units(expected, store)
-    total = totals(summaries)
     return IngestResult(
         files=tuple(summaries),
         issues=tuple(issues),
@@ -175,12 +178,44 @@ def ingest(
         db_path=store_path,
         consolidated_xlsx=xlsx,
         consolidated_csv=csv_path,
-        errors_xlsx=write_errors(out / ERRORS_XLSX, issues, summaries),
-        report_json=write_report_json(
-            out / REPORT_JSON, summaries, issues, total, missing, mask_ids
-        ),
+        errors_xlsx=errors_xlsx,
+        report_json=report_json,
         corrections=tuple(corrections),
     )
+
+
+def _consolidate(
+    store: Store,
+    store_path: Path,
+    out: Path,
+    vocab: Vocab,
+    split_by_office: bool,
+    jobs: int,
+    stack: contextlib.ExitStack,
+) -> Callable[[], tuple[Path, Path]]:
+    """Start writing consolidated.xlsx/.csv (in a worker process reading the store when
+    jobs > 1); returns the function that waits for them and gives their paths."""
+    paths = (out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV)
+    if jobs <= 1:
+        rows, groups = store.valid_rows(), store.valid_groups()
+        done = write_consolidated(
+            *paths, rows, vocab, groups=groups, split_by_office=split_by_office
+        )
+        return lambda: done
+    pool = stack.enter_context(ProcessPoolExecutor(1))
+    future = pool.submit(_consolidate_in_worker, store_path, paths, plain_fields(vocab),
+                         split_by_office)  # fmt: skip
+    return future.result
+
+
+def _consolidate_in_worker(
+    store_path: Path, paths: tuple[Path, Path], vocab_fields: dict[str, Any], split: bool
+) -> tuple[Path, Path]:
+    vocab = Vocab(**vocab_fields)
+    with Store(store_path) as store:
+        return write_consolidated(
+            *paths, store.valid_rows(), vocab, groups=store.valid_groups(), split_by_office=split
+        )
 
 
 # --- one file -------------------------------------------------------------------------

@@ -322,10 +322,13 @@ def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[S
         raw = values[index]
         if raw[:WIDTH] == _EMPTY_ROW and excel_row not in watched_rows:
             continue  # the common case, decided without a tuple per row
-        cells = tuple(
-            scan.cells.get((excel_row, i)) or (_input_cell(raw[i]) if i < len(raw) else None)
-            for i in range(WIDTH)
-        )
+        if len(raw) >= WIDTH and excel_row not in watched_rows:
+            cells = tuple([_input_cell(v) for v in raw[:WIDTH]])
+        else:
+            cells = tuple(
+                scan.cells.get((excel_row, i)) or (_input_cell(raw[i]) if i < len(raw) else None)
+                for i in range(WIDTH)
+            )
         if is_blank(cells):
             continue
         rows.append(SourceRow(excel_row, cells, tuple(merged.get(excel_row, ()))))
