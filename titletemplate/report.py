@@ -145,10 +145,19 @@ def write_report_json(
         "totals": dict(total),
         "missing_units": list(missing_units),
     }
-    with atomic_open(path, "wb") as fh:
-        fh.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
+    with atomic_open(path, "wb") as fh:  # in pieces: never the whole document as one string
+        pieces: list[str] = []
+        for piece in encoder.iterencode(data):
+            pieces.append(piece)
+            if len(pieces) >= _JSON_PIECES:
+                fh.write("".join(pieces).encode("utf-8"))
+                pieces.clear()
+        fh.write(("".join(pieces) + "\n").encode("utf-8"))
     return path
 
+
+_JSON_PIECES = 4096
 
 # --- workbooks ------------------------------------------------------------------------
 
