@@ -8,23 +8,18 @@ import csv
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import messages, reader
-from .checkfile import Checked, check_file, checked_files, file_sha256, plain_fields
+from . import messages, outputs, reader
+from .checkfile import Checked, check_file, checked_files, file_sha256
 from .checkfile import row_hash as row_hash  # re-exported API
 from .columns import BY_KEY
-from .corrections import CorrectionRow, correction_bytes, correction_file
 from .dedupesql import Finding
-from .errors import KeyFileError, TemplateError
+from .errors import KeyFileError
 from .exclusions import ExclusionKind, load_exclusions
-from .files import write_bytes_atomic
 from .keys import public_pem
 from .report import (
     FileSummary,
@@ -33,18 +28,15 @@ from .report import (
     mask_value,
     report_issue,
     totals,
-    write_consolidated,
     write_errors,
     write_report_json,
 )
 from .store import NewIssue, Store, StoredIssue
-from .vocab import Unit, Vocab, text_key
+from .vocab import Vocab, text_key
 
 _log = logging.getLogger(__name__)
 
 DB_NAME = "titletemplate.db"
-CONSOLIDATED_XLSX = "consolidated.xlsx"
-CONSOLIDATED_CSV = "consolidated.csv"
 ERRORS_XLSX = "errors.xlsx"
 REPORT_JSON = "report.json"
 
@@ -154,13 +146,15 @@ def ingest(
             finish: Callable[[], list[Path]] = list
             if private_key is not None:
                 scope = {o.submission_id for o in outcomes if o.submission_id is not None}
-                finish = _corrections(
+                finish = outputs.corrections(
                     store, vocab, private_key, out, scope | changed, received, mask_ids,
                     correction_rows, jobs, stack,
                 )  # fmt: skip
             # Worker processes build the corrections and write the merged files while this one
             # writes the reports.
-            merged = _consolidate(store, store_path, out, vocab, split_by_office, jobs, stack)
+            merged = outputs.consolidate(
+                store, store_path, out, vocab, split_by_office, jobs, stack
+            )
             missing = _missing_units(expected, store)
             total = totals(summaries)
             errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries)
@@ -182,40 +176,6 @@ def ingest(
         report_json=report_json,
         corrections=tuple(corrections),
     )
-
-
-def _consolidate(
-    store: Store,
-    store_path: Path,
-    out: Path,
-    vocab: Vocab,
-    split_by_office: bool,
-    jobs: int,
-    stack: contextlib.ExitStack,
-) -> Callable[[], tuple[Path, Path]]:
-    """Start writing consolidated.xlsx/.csv (in a worker process reading the store when
-    jobs > 1); returns the function that waits for them and gives their paths."""
-    paths = (out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV)
-    if jobs <= 1:
-        rows, groups = store.valid_rows(), store.valid_groups()
-        done = write_consolidated(
-            *paths, rows, vocab, groups=groups, split_by_office=split_by_office
-        )
-        return lambda: done
-    pool = stack.enter_context(ProcessPoolExecutor(1))
-    future = pool.submit(_consolidate_in_worker, store_path, paths, plain_fields(vocab),
-                         split_by_office)  # fmt: skip
-    return future.result
-
-
-def _consolidate_in_worker(
-    store_path: Path, paths: tuple[Path, Path], vocab_fields: dict[str, Any], split: bool
-) -> tuple[Path, Path]:
-    vocab = Vocab(**vocab_fields)
-    with Store(store_path) as store:
-        return write_consolidated(
-            *paths, store.valid_rows(), vocab, groups=store.valid_groups(), split_by_office=split
-        )
 
 
 # --- one file -------------------------------------------------------------------------
@@ -359,84 +319,6 @@ def _issues(
         if i.code == "submission-superseded":
             add(i)
     return out
-
-
-def _corrections(
-    store: Store,
-    vocab: Vocab,
-    key: Ed25519PrivateKey,
-    out: Path,
-    submission_ids: set[int],
-    issued_at: str,
-    mask_ids: bool,
-    template_rows: int | None,
-    jobs: int,
-    stack: contextlib.ExitStack,
-) -> Callable[[], list[Path]]:
-    """Start writing corrections/<unit>.xlsx (in worker processes when jobs > 1); returns
-    the function that waits for them and gives their paths."""
-    invalid = store.invalid_rows(submission_ids)
-    issues = store.row_issues(r[0] for r in invalid)
-    by_unit: dict[tuple[str, str], list[CorrectionRow]] = {}
-    for row_id, unit, unit_code, _excel_row, values in invalid:
-        if not unit:
-            continue
-        by_unit.setdefault((unit, unit_code), []).append(
-            CorrectionRow(values, tuple(issues.get(row_id, [])))
-        )
-    work: list[tuple[Unit, list[CorrectionRow], Path]] = []
-    taken: set[str] = set()
-    for (name, code), rows in by_unit.items():
-        found = vocab.find_unit(name) or Unit(name=name, code=code)
-        work.append((found, rows, correction_file(out, found.name, taken)))
-    opts: dict[str, Any] = {"issued_at": issued_at, "mask_ids": mask_ids}
-    opts["template_rows"] = template_rows
-    paths = [path for _, _, path in work]
-    if jobs <= 1 or len(work) < 2:
-
-        def write_here() -> list[Path]:
-            for unit, rows, path in work:
-                write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
-            return paths
-
-        return write_here
-    raw_key = key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    state = (plain_fields(vocab), raw_key, opts)
-    pool = stack.enter_context(
-        ProcessPoolExecutor(min(jobs, len(work)), initializer=_init_corrector, initargs=state)
-    )
-    futures = [pool.submit(_correct_in_worker, unit, rows, path) for unit, rows, path in work]
-
-    def wait() -> list[Path]:
-        for future in futures:
-            failed = future.result()
-            if failed is not None:
-                raise TemplateError(*failed)
-        return paths
-
-    return wait
-
-
-_corrector: tuple[Vocab, Ed25519PrivateKey, dict[str, Any]] | None = None
-
-
-def _init_corrector(vocab_fields: dict[str, Any], raw_key: bytes, opts: dict[str, Any]) -> None:
-    global _corrector
-    _corrector = (Vocab(**vocab_fields), Ed25519PrivateKey.from_private_bytes(raw_key), opts)
-
-
-def _correct_in_worker(unit: Unit, rows: list[CorrectionRow], path: Path) -> tuple[str, str] | None:
-    """Pool task; a TemplateError comes back as (code, detail) (pickling would lose the code)."""
-    if _corrector is None:
-        raise RuntimeError("worker not initialised")
-    vocab, key, opts = _corrector
-    try:
-        write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
-    except TemplateError as exc:
-        return exc.code, exc.detail
-    return None
 
 
 # --- the ledger -----------------------------------------------------------------------
