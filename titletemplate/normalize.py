@@ -177,6 +177,7 @@ REPEATING = frozenset(
     ("region_code", "id_type", "gender", "series", "level", "title_name", "issue_date",
      "issuer", "review_body")
 )  # fmt: skip
+MEMO_COLUMNS = REPEATING  # those normalize_row remembers: none inside validate.caches_off()
 _MEMO: dict[tuple[str, type, object, bool], tuple[str, tuple[Finding, ...]]] = {}
 _MEMO_MAX = 20_000
 
@@ -203,7 +204,7 @@ def normalize_row(
     width = len(raw)
     for key, index in _SLOTS:
         cell = raw[index] if index < width else None
-        if key in REPEATING:
+        if key in MEMO_COLUMNS:
             values[key], found = _normalize_memo(key, cell, date1904)
         else:
             values[key], found = normalize_cell(key, cell, date1904)  # type: ignore[assignment]

@@ -124,7 +124,8 @@ def _id_facts(row: RowData, vocab: Vocab) -> IdFacts:
     if shaped:
         born = idcard.birth_date(shaped)
     facts = IdFacts(vocab, id_type, gb_number, shaped, born)
-    object.__setattr__(row, "id_facts", facts)
+    if vocab.remember:
+        object.__setattr__(row, "id_facts", facts)
     return facts
 
 
@@ -200,10 +201,10 @@ def _id_region(row: RowData, vocab: Vocab) -> str | None:
 def _id_areas(vocab: Vocab) -> frozenset[str]:
     """The 6-digit area codes an ID number may start with; computed once per vocabulary."""
     cache = vocab.cache("id-areas")
-    if not cache:
-        regions = vocab.regions
-        cache[0] = frozenset({r.code[:6] for r in regions} | {r.code[:4] + "00" for r in regions})
-    areas: frozenset[str] = cache[0]
+    areas: frozenset[str] | None = cache.get(0)
+    if areas is None:
+        codes = [r.code for r in vocab.regions]
+        areas = cache[0] = frozenset({c[:6] for c in codes} | {c[:4] + "00" for c in codes})
     return areas
 
 

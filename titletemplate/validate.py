@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
+from . import normalize, rules
 from .columns import COLUMNS
 from .errors import Severity
 from .normalize import Finding, normalize_row
@@ -93,3 +95,24 @@ def validate_row(raw: Sequence[object], vocab: Vocab, date1904: bool = False) ->
             continue  # the cell itself is unusable; its finding already says why
         findings.append(Finding(rule.code, rule.target, values[rule.target], detail))
     return CheckedRow(canonicalize(values, vocab), tuple(findings))
+
+
+@contextlib.contextmanager
+def caches_off() -> Iterator[None]:
+    """Validate with every memo off, each result worked out afresh from the cells: the rule
+    outcomes and canonical texts per vocabulary, per-row ID facts, normalised repeating cells
+    and parsed dates. The oracle the tests compare the remembered path with (process-wide, not
+    thread-safe). vocab.text_key keeps its cache: it depends on its argument alone."""
+    off: tuple[tuple[object, str, object], ...] = (
+        (Vocab, "remember", False),
+        (normalize, "MEMO_COLUMNS", frozenset()),
+        (rules, "parse_yyyymmdd", rules.parse_yyyymmdd.__wrapped__),
+    )
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in off]
+    try:
+        for owner, name, value in off:
+            setattr(owner, name, value)
+        yield
+    finally:
+        for owner, name, value in saved:
+            setattr(owner, name, value)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 from . import messages
 from .errors import VocabError
@@ -153,6 +153,7 @@ class Vocab:
     title_groups: Mapping[str, frozenset[str]] = field(init=False, repr=False)
     org_lookup: Mapping[str, Org] = field(init=False, repr=False)
     caches: dict[str, dict[Any, Any]] = field(init=False, repr=False, compare=False)
+    remember: ClassVar[bool] = True  # False only inside validate.caches_off()
 
     def __post_init__(self) -> None:
         put = object.__setattr__
@@ -198,7 +199,9 @@ class Vocab:
     def cache(self, name: str) -> dict[Any, Any]:
         """A cache named `name` for results worked out from this vocabulary and cell values
         (rule outcomes, canonical texts); it lives as long as the vocabulary, and whoever fills
-        it bounds its size."""
+        it bounds its size. Inside validate.caches_off() a dict that never stores anything."""
+        if not self.remember:
+            return _Forgetful()
         found = self.caches.get(name)
         if found is None:
             found = self.caches[name] = {}
@@ -218,6 +221,11 @@ class Vocab:
             groups.setdefault((t.series, t.level), []).append(t)
         by_name = {s.name: s for s in self.series}
         return [(by_name[s], lv, tuple(ts)) for (s, lv), ts in groups.items() if s in by_name]
+
+
+class _Forgetful(dict[Any, Any]):
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
 
 
 def _index(*pairs: Iterable[tuple[str, Any]]) -> Mapping[str, Any]:
