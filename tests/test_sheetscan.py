@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from corpus.generate import CASES, Ctx
+from corpus.generate import Ctx, make_all
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_ingest import GOOD, SCHOOL, fill_bytes, template_bytes
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 from titletemplate import sheetscan
 from titletemplate.errors import SubmissionError
-from titletemplate.lohelper import find_soffice
 from titletemplate.normalize import ErrorValue, FormulaValue
 from titletemplate.vocab import Vocab
 
@@ -141,10 +140,7 @@ def corpus_sheets(
     ctx = Ctx(vocab, private_key, tmp_path_factory.mktemp("lo-profile"))
     folder = tmp_path_factory.mktemp("corpus")
     sheets = []
-    for case in CASES:
-        if "libreoffice" in case.marks and find_soffice() is None:
-            continue
-        path = case.make(folder, ctx)
+    for case, path in make_all(folder, ctx):
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError):

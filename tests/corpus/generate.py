@@ -684,3 +684,11 @@ CASES: list[Case] = [
 
 NAMES = [c.name for c in CASES]
 assert len(set(NAMES)) == len(NAMES), "case names must be unique"
+
+
+def make_all(folder: Path, ctx: Ctx) -> list[tuple[Case, Path]]:
+    """Every case written into `folder`; the LibreOffice ones only where soffice is installed."""
+    from titletemplate.lohelper import find_soffice
+
+    office = find_soffice() is not None
+    return [(c, c.make(folder, ctx)) for c in CASES if office or "libreoffice" not in c.marks]
