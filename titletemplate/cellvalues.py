@@ -108,6 +108,9 @@ class SharedStrings:
             if index >= len(self._items):
                 raise _Unsure
             item = self._items[index]
+            if item[:3] == b"<t>" and item.find(b"<", 3) == len(item) - 4:  # <t>text</t>
+                text = self._decoded[index] = run_text(b"", item[3:-4])
+                return text
             runs = _T.findall(item)
             if len(runs) != item.count(b"<t>") + item.count(b"<t ") + item.count(b"<t/"):
                 raise _Unsure
