@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from titletemplate.keys import load_private_key, load_public_key
+from titletemplate.lohelper import LibreOffice, find_soffice
 from titletemplate.vocab import Vocab, load_vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"
@@ -29,3 +32,13 @@ def public_key() -> Ed25519PublicKey:
 @pytest.fixture(scope="session")
 def unit(vocab: Vocab):  # type: ignore[no-untyped-def]
     return vocab.find_unit("日照市技师学院")
+
+
+@pytest.fixture(scope="session")
+def office(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
+    """One headless LibreOffice for the session (CI must have it; elsewhere tests skip)."""
+    if find_soffice() is None:
+        if os.environ.get("CI"):
+            pytest.fail("soffice not found: CI must install libreoffice-calc-nogui")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return LibreOffice(tmp_path_factory.mktemp("lo-profile"))

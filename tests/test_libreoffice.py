@@ -55,7 +55,7 @@ from titletemplate.columns import (
 )
 from titletemplate.dedupe import person_title_key
 from titletemplate.errors import Severity
-from titletemplate.lohelper import CellEntry, LibreOffice, find_soffice, find_uno_python
+from titletemplate.lohelper import CellEntry, LibreOffice, find_uno_python
 from titletemplate.reader import Submission, read_submission
 from titletemplate.rules import RULES, SHEET_RULES, Rule
 from titletemplate.template import build_template
@@ -114,15 +114,6 @@ class Parity:
     blocks: list[list[h.Cells]]  # the literal block first
     results: h.Results
     seconds: float
-
-
-@pytest.fixture(scope="session")
-def office(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
-    if find_soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice not found: CI must install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return LibreOffice(tmp_path_factory.mktemp("lo-profile"))
 
 
 @pytest.fixture(scope="session")

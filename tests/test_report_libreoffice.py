@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import openpyxl
@@ -13,20 +12,11 @@ from test_report import FILES, ISSUES, _awkward_rows
 
 from titletemplate import messages
 from titletemplate.columns import COLUMNS
-from titletemplate.lohelper import LibreOffice, find_soffice
+from titletemplate.lohelper import LibreOffice
 from titletemplate.report import write_consolidated, write_errors
 from titletemplate.vocab import Vocab
 
 pytestmark = pytest.mark.libreoffice
-
-
-@pytest.fixture(scope="module")
-def office(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
-    if find_soffice() is None:
-        if os.environ.get("CI"):
-            pytest.fail("soffice not found: CI must install libreoffice-calc-nogui")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return LibreOffice(tmp_path_factory.mktemp("lo-profile"))
 
 
 def _values(path: Path) -> dict[str, list[list[object]]]:
