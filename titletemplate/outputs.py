@@ -91,7 +91,7 @@ def corrections(
     opts: dict[str, Any] = {"issued_at": issued_at, "mask_ids": mask_ids}
     opts["template_rows"] = template_rows
     paths = [path for _, _, path in work]
-    if jobs <= 1 or len(work) < 2:
+    if jobs <= 1 or not work:
 
         def write_here() -> list[Path]:
             for unit, rows, path in work:

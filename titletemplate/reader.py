@@ -104,14 +104,17 @@ def read_submission(
         CalamineWorkbook.from_filelike(io.BytesIO(data)) as book_values,
     ):
         book = read_book(zf)
-        sheets = _Sheets(zf, book_values)
+        part = book.sheets.get(DATA_SHEET)
+        # A data sheet too large for cellvalues: calamine reads every sheet (no string table
+        # decoded twice).
+        small = part is None or zf.getinfo(part).file_size <= GRID_MAX_BYTES
+        sheets = _Sheets(zf, book_values, grid=small)
         identity = _read_identity(book, sheets)
         if identity is None:
             if not allow_unsigned:
                 raise SubmissionError("template-unsigned")
         else:
             issues += _check_identity(identity, vocab, public_key, source.name)
-        part = book.sheets.get(DATA_SHEET)
         if part is None:
             raise SubmissionError("sheet-missing", DATA_SHEET)
         scan, values = sheets.read(DATA_SHEET, part, WIDTH, WIDTH)
@@ -220,9 +223,9 @@ class _Sheets:
     """A workbook's sheets: each scanned once, its values taken from the scan when
     cellvalues can read every cell, else from calamine (after the size guard)."""
 
-    def __init__(self, zf: zipfile.ZipFile, book_values: CalamineWorkbook) -> None:
+    def __init__(self, zf: zipfile.ZipFile, book_values: CalamineWorkbook, grid: bool) -> None:
         self.zf, self.book_values = zf, book_values
-        self._decoder: Decoder | bool | None = False  # False: not loaded yet
+        self._decoder: Decoder | bool | None = False if grid else None  # False: not loaded yet
 
     def decoder(self) -> Decoder | None:
         if self._decoder is False:
