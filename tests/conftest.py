@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -42,3 +43,14 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
             pytest.fail("soffice not found: CI must install libreoffice-calc-nogui")
         pytest.skip("LibreOffice (soffice) is not installed")
     return LibreOffice(tmp_path_factory.mktemp("lo-profile"))
+
+
+@pytest.fixture(scope="session")
+def returned_corpus(
+    vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path_factory: pytest.TempPathFactory
+) -> list[tuple[object, Path]]:
+    """Every case of the returned-file corpus written once: (case, path)."""
+    from corpus.generate import Ctx, make_all
+
+    ctx = Ctx(vocab, private_key, tmp_path_factory.mktemp("lo-profile"))
+    return list(make_all(tmp_path_factory.mktemp("corpus"), ctx))

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 import xlsxwriter
-from corpus.generate import Ctx, make_all
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from corpus.generate import Case
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
@@ -21,7 +21,6 @@ from titletemplate import preflight
 from titletemplate.cellvalues import Grid, load_decoder
 from titletemplate.columns import FIRST_DATA_ROW
 from titletemplate.sheetscan import scan_with_cells
-from titletemplate.vocab import Vocab
 
 WIDTH = 12
 Compared = tuple[int, int, object]  # (sheets read from the XML, cells compared, first difference)
@@ -60,13 +59,9 @@ def _compare(data: bytes, watched: int = WIDTH) -> tuple[int, int]:
 
 
 @pytest.fixture(scope="module")
-def corpus_files(
-    vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path_factory: pytest.TempPathFactory
-) -> list[tuple[str, bytes]]:
-    ctx = Ctx(vocab, private_key, tmp_path_factory.mktemp("lo-profile"))
-    folder = tmp_path_factory.mktemp("corpus")
+def corpus_files(returned_corpus: list[tuple[Case, Path]]) -> list[tuple[str, bytes]]:
     out = []
-    for case, path in make_all(folder, ctx):
+    for case, path in returned_corpus:
         data = path.read_bytes()
         try:
             preflight.check_bytes(case.name, data)
