@@ -18,7 +18,8 @@ xml:space="preserve" for leading or trailing whitespace). Where xlsxwriter would
 on, this raises XlsxWriteError: strings over 32,767 UTF-16 units, rows past 1,048,576.
 
 Memory stays bounded: each sheet's rows go to an unnamed temp file in blocks, and `close()`
-streams every part through zlib into the zip, with fixed zip timestamps (same rows, same bytes).
+streams every part into the zip through xlsxzip (ISA-L deflate, fixed timestamps: same rows,
+same bytes).
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ import zipfile
 from collections.abc import Sequence
 from typing import IO
 
+from . import xlsxzip
+
 NORMAL, BOLD, TEXT = 0, 1, 2  # cell style (xf) indexes in styles.xml
 MAX_ROWS = 1_048_576
 MAX_STRING = 32_767  # UTF-16 units
 MAX_SHEET_NAME = 31
 _BLOCK = 1 << 20  # characters of row XML buffered per sheet before a temp-file write
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -249,7 +251,7 @@ class Sheet:
             '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "")
         )
 
-    def _copy_to(self, out: IO[bytes]) -> None:
+    def _copy_to(self, out: xlsxzip.PartStream) -> None:
         self._flush()
         empty = self._rows[0] < 0
         out.write((self._head() + ("<sheetData/>" if empty else "<sheetData>")).encode())
@@ -302,17 +304,17 @@ class Workbook:
         if not self.sheets:
             raise XlsxWriteError("a workbook needs at least one sheet")
         parts = self._parts()
-        with zipfile.ZipFile(self._fh, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, data in parts[:3]:
-                zf.writestr(_info(name), data)
-            for sheet in self.sheets:
-                info = _info(f"xl/worksheets/sheet{sheet.index + 1}.xml")
-                info.file_size = sheet._size()  # an upper bound: chooses zip64 when needed
-                with zf.open(info, "w") as out:
-                    sheet._copy_to(out)
-                sheet.discard()
-            for name, data in parts[3:]:
-                zf.writestr(_info(name), data)
+        zf = xlsxzip.ZipWriter(self._fh)
+        for name, data in parts[:3]:
+            zf.write(name, data.encode())
+        for sheet in self.sheets:
+            # the size is an upper bound: it chooses zip64 when needed
+            with zf.open(f"xl/worksheets/sheet{sheet.index + 1}.xml", sheet._size()) as out:
+                sheet._copy_to(out)
+            sheet.discard()
+        for name, data in parts[3:]:
+            zf.write(name, data.encode())
+        zf.close()
 
     def _parts(self) -> list[tuple[str, str]]:
         n = len(self.sheets)
@@ -405,13 +407,6 @@ class Workbook:
             "false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000"
             "</AppVersion></Properties>"
         )
-
-
-def _info(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, _ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.create_system = 0  # fixed, not the host's: same bytes everywhere
-    return info
 
 
 _FONT = (
