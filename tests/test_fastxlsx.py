@@ -31,15 +31,31 @@ class SheetSpec:
     freeze: int = 0
 
 
-def fast_bytes(sheets: Sequence[SheetSpec]) -> bytes:
+def fast_bytes(sheets: Sequence[SheetSpec], blocks: bool = False) -> bytes:
+    """`blocks`: runs of consecutive rows in one style go through write_rows."""
     buf = io.BytesIO()
     with fastxlsx.Workbook(buf, CREATED) as book:
         made = [book.add_sheet(s.name, s.widths, s.freeze) for s in sheets]
         for spec, ws in zip(sheets, made, strict=True):
-            for r, values, style in spec.rows:
-                ws.write_row(r, values, style)
+            if blocks:
+                for first, rows, style in _runs(spec.rows):
+                    ws.write_rows(first, rows, style)
+            else:
+                for r, values, style in spec.rows:
+                    ws.write_row(r, values, style)
         book.close()
     return buf.getvalue()
+
+
+def _runs(rows: list[Row]) -> list[tuple[int, list[Sequence[object]], int | None]]:
+    runs: list[tuple[int, list[Sequence[object]], int | None]] = []
+    for r, values, style in rows:
+        first, block, run_style = runs[-1] if runs else (-2, [], -1)
+        if r == first + len(block) and style == run_style:
+            block.append(values)
+        else:
+            runs.append((r, [values], style))
+    return runs
 
 
 def reference_bytes(sheets: Sequence[SheetSpec]) -> bytes:
@@ -75,8 +91,8 @@ def parts(data: bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def assert_same_parts(sheets: Sequence[SheetSpec]) -> None:
-    ours, theirs = parts(fast_bytes(sheets)), parts(reference_bytes(sheets))
+def assert_same_parts(sheets: Sequence[SheetSpec], blocks: bool = False) -> None:
+    ours, theirs = parts(fast_bytes(sheets, blocks)), parts(reference_bytes(sheets))
     assert list(ours) == list(theirs)  # same parts in the same zip order
     for name, want in theirs.items():
         got = ours[name]
@@ -136,9 +152,43 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("blocks", [False, True], ids=["write_row", "write_rows"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_parts_are_xlsxwriters_byte_for_byte(case: str) -> None:
-    assert_same_parts(CASES[case])
+def test_parts_are_xlsxwriters_byte_for_byte(case: str, blocks: bool) -> None:
+    assert_same_parts(CASES[case], blocks)
+
+
+PLAIN = ["370100", "鲁0120200000001", "居民身份证", "张三", "904 中小学教师", "日照市教育局"]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        [[PLAIN, PLAIN[::-1], PLAIN]],  # one block written at once
+        [[PLAIN[:3], PLAIN[:3]], [PLAIN[:5]] * 4],  # blocks of different widths
+        [[PLAIN, [*PLAIN[:5], "a&b"], PLAIN]],  # a value to escape: row by row
+        [[PLAIN, PLAIN[:4]]],  # rows of different widths: row by row
+        [[PLAIN, [*PLAIN[:5], ""]], [[*PLAIN[:5], 7]]],  # an empty cell, a number
+        [[PLAIN, [*PLAIN[:5], " lead"]], [["x" * 16_384]]],  # whitespace, a long string
+    ],
+    ids=["plain", "widths", "escape", "ragged", "empty-and-number", "space-and-long"],
+)
+def test_blocks_of_rows_are_written_as_row_by_row(blocks: list[list[list[object]]]) -> None:
+    flat = [values for block in blocks for values in block]
+    rows: list[Row] = [(2 + i, values, TEXT) for i, values in enumerate(flat)]
+    spec = SheetSpec("b", _bold_then_text(rows), [(0, 5, 12, TEXT)], freeze=2)
+    assert_same_parts([spec], blocks=True)
+    assert fast_bytes([spec], blocks=True) == fast_bytes([spec])
+
+
+def test_a_block_out_of_order_or_range_raises() -> None:
+    with fastxlsx.Workbook(io.BytesIO(), CREATED) as book:
+        ws = book.add_sheet("s")
+        ws.write_rows(3, [["a"], ["b"]])
+        for first in (4, fastxlsx.MAX_ROWS - 1, -1):
+            with pytest.raises(XlsxWriteError, match="out of range or order"):
+                ws.write_rows(first, [["x"], ["y"]])
+        ws.write_rows(fastxlsx.MAX_ROWS - 2, [["x"], ["y"]])
 
 
 _TEXT = st.text(
@@ -154,6 +204,7 @@ def test_any_text_is_written_as_xlsxwriter_writes_it(rows: list[list[str]]) -> N
     end: Row = (2 + len(rows), ["end"], TEXT)  # the text style is used (xlsxwriter: in styles)
     spec = SheetSpec("h", _bold_then_text([*written, end], 2))
     assert_same_parts([spec])
+    assert_same_parts([spec], blocks=True)
 
 
 def test_calamine_reads_back_every_value_and_the_control_characters() -> None:

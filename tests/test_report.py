@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -13,9 +14,11 @@ import openpyxl
 import pytest
 import xlsxwriter
 from helpers_ingest import GOOD, TEACHER, sheet_rows
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from titletemplate import messages
+from titletemplate import messages, report
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
 from titletemplate.report import (
@@ -235,6 +238,58 @@ def test_consolidated_is_what_xlsxwriter_wrote_part_for_part(
     else:
         expected = {messages.DATA_SHEET_NAME: rows}
     assert _parts(xlsx.read_bytes()) == _parts(_xlsxwriter_consolidated(expected))
+
+
+def _csv_reference(rows: Sequence[tuple[str, ...]]) -> str:
+    """consolidated.csv as csv.writer writes it, formula-like cells prefixed with '."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.header for c in COLUMNS])
+    for values in rows:
+        writer.writerow(
+            [("'" + v) if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for v in values]
+        )
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-sheet", "split"])
+def test_rows_written_in_blocks_are_what_xlsxwriter_and_csv_writer_write(
+    tmp_path: Path, vocab: Vocab, monkeypatch: pytest.MonkeyPatch, split: bool
+) -> None:
+    monkeypatch.setattr(report, "_BLOCK_ROWS", 3)  # blocks of plain rows, awkward ones, mixed
+    plain = [_row(cert_no=f"C{i}") for i in range(7)]
+    teachers = [_row(**TEACHER, cert_no=f"T{i}") for i in range(5)]
+    rows = [*plain[:4], *teachers[:2], *plain[4:], *_awkward_rows(), *teachers[2:]]
+    xlsx, csv_path = write_consolidated(
+        tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab, split_by_office=split,
+        groups=[("904 中小学教师", "中级", 1), ("999 其他", "初级", 1)],
+    )  # fmt: skip
+    assert csv_path.read_bytes().decode("utf-8-sig") == _csv_reference(rows)
+    if split:
+        by_office = [r for r in rows if r[6] == "904 中小学教师"]
+        others = [r for r in rows if r not in by_office]
+        expected = {"日照市教育局": by_office, messages.UNASSIGNED_SHEET: others}
+    else:
+        expected = {messages.DATA_SHEET_NAME: rows}
+    assert _parts(xlsx.read_bytes()) == _parts(_xlsxwriter_consolidated(expected))
+
+
+_CELL = st.text(st.sampled_from("ab日,\"=+-@\t\r\n\x00' _<&"), max_size=4)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(*[_CELL] * len(COLUMNS)), max_size=6))
+def test_any_rows_give_the_csv_that_csv_writer_gives(
+    tmp_path: Path, vocab: Vocab, rows: list[tuple[str, ...]]
+) -> None:
+    report._BLOCK_ROWS, saved = 2, report._BLOCK_ROWS
+    try:
+        _, csv_path = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
+    finally:
+        report._BLOCK_ROWS = saved
+    assert csv_path.read_bytes().decode("utf-8-sig") == _csv_reference(rows)
 
 
 def test_a_value_starting_with_rich_text_tags_is_escaped_unlike_xlsxwriter(

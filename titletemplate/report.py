@@ -6,13 +6,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TypedDict, cast
+from typing import IO, Any, TypedDict, cast
 
 from . import fastxlsx, messages
 from .columns import BY_KEY, BY_LETTER, COLUMNS
@@ -25,6 +26,7 @@ MAX_SHEET_NAME = 31  # Excel's limit
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
 _CSV_RISK = re.compile("\x00[" + re.escape("".join(_CSV_TRIGGERS)) + "]")  # a cell's start
+_CSV_QUOTED = re.compile('[,"\r\n]')  # csv.writer quotes a cell with any of these
 _PINNED = dt.datetime(2021, 1, 1)  # workbook created date: same inputs, same bytes
 _KEYS = tuple(c.key for c in COLUMNS)
 _ID_COLUMN = BY_KEY["id_number"].letter
@@ -174,11 +176,41 @@ def sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+class _Blocks:
+    """A sheet whose rows are collected and written a block at a time (fastxlsx checks and
+    formats a block of plain text rows at once); `flush` before the workbook closes."""
+
+    def __init__(self, sheet: fastxlsx.Sheet) -> None:
+        self._sheet = sheet
+        self._first, self._style = 0, -1
+        self._rows: list[Sequence[object]] = []
+
+    def write_row(self, r: int, cells: Sequence[object], style: int | None = None) -> None:
+        if r != self._first + len(self._rows) or style != self._style:
+            self.flush()
+            self._first, self._style = r, -1 if style is None else style
+        self._rows.append(cells)
+        if len(self._rows) >= _BLOCK_ROWS:
+            self.flush()
+            self._first = r + 1
+
+    def flush(self) -> None:
+        if self._rows:
+            style = None if self._style < 0 else self._style
+            self._sheet.write_rows(self._first, self._rows, style)
+            self._rows = []
+
+
+_BLOCK_ROWS = 2048
+
+
 class _Book:
     """The one seam every report row goes through (test_privacy interrupts a write here)."""
 
     @staticmethod
-    def row(ws: fastxlsx.Sheet, r: int, cells: Sequence[object], style: int | None = None) -> None:
+    def row(
+        ws: fastxlsx.Sheet | _Blocks, r: int, cells: Sequence[object], style: int | None = None
+    ) -> None:
         ws.write_row(r, cells, style)
 
 
@@ -232,11 +264,11 @@ def write_consolidated(
         _xlsx_errors(),
     ):
         used: set[str] = set()
-        sheets: dict[str, fastxlsx.Sheet] = {}
+        sheets: dict[str, _Blocks] = {}
         next_row: dict[str, int] = {}
 
         def start(name: str) -> None:
-            ws = book.add_sheet(sheet_name(name, used), widths, freeze_rows=2)
+            ws = _Blocks(book.add_sheet(sheet_name(name, used), widths, freeze_rows=2))
             _Book.row(ws, 0, [messages.TITLE_LINE], fastxlsx.BOLD)
             _Book.row(ws, 1, headers, fastxlsx.BOLD)
             sheets[name], next_row[name] = ws, 2
@@ -251,21 +283,41 @@ def write_consolidated(
         writer = csv.writer(cast(IO[str], cfh))  # opened in text mode
         writer.writerow(headers)
         name = names[0] if names else ""
-        for values in rows:
-            if _CSV_RISK.search("\x00" + "\x00".join(values)):  # cheap check first
-                writer.writerow([("'" + v) if v.startswith(_CSV_TRIGGERS) else v for v in values])
-            else:
-                writer.writerow(values)
-            if split_by_office:
-                name = office_of(offices, values[6], values[7])
-                if name not in sheets:  # rows changed since `groups` was counted
-                    start(name)
-            _Book.row(sheets[name], next_row[name], values, fastxlsx.TEXT)
-            next_row[name] += 1
+        for block in _blocks(rows):
+            _write_csv(cast(IO[str], cfh), writer, block)
+            for values in block:
+                if split_by_office:
+                    name = office_of(offices, values[6], values[7])
+                    if name not in sheets:  # rows changed since `groups` was counted
+                        start(name)
+                _Book.row(sheets[name], next_row[name], values, fastxlsx.TEXT)
+                next_row[name] += 1
         if not sheets:  # split by office with no rows: the empty data sheet
             start(messages.DATA_SHEET_NAME)
+        for ws in sheets.values():
+            ws.flush()
         book.close()
     return path_xlsx, path_csv
+
+
+def _blocks(rows: Iterable[tuple[str, ...]]) -> Iterator[list[tuple[str, ...]]]:
+    it = iter(rows)
+    while block := list(itertools.islice(it, _BLOCK_ROWS)):
+        yield block
+
+
+def _write_csv(fh: IO[str], writer: Any, block: Sequence[tuple[str, ...]]) -> None:
+    """The rows as csv.writer writes them, a cell a spreadsheet would run as a formula
+    prefixed with ' ; one join for the block when no cell needs quoting or the prefix."""
+    joined = "\x00" + "\x00".join(itertools.chain.from_iterable(block))
+    if not (_CSV_RISK.search(joined) or _CSV_QUOTED.search(joined)):
+        fh.write("\r\n".join(map(",".join, block)) + "\r\n")
+        return
+    for values in block:
+        if _CSV_RISK.search("\x00" + "\x00".join(values)):  # cheap check first
+            writer.writerow([("'" + v) if v.startswith(_CSV_TRIGGERS) else v for v in values])
+        else:
+            writer.writerow(values)
 
 
 def write_errors(path: Path, issues: Sequence[ReportIssue], files: Sequence[FileSummary]) -> Path:
