@@ -56,13 +56,30 @@ class Decoder:
 
 def load_decoder(zf: zipfile.ZipFile) -> Decoder | None:
     """The decoder for a workbook in the usual layout; None when calamine must read it."""
+    parts = decoder_parts(zf)
+    return None if parts is None else decode_parts(*parts)
+
+
+def decoder_parts(zf: zipfile.ZipFile) -> tuple[bytes | None, bytes | None] | None:
+    """The raw shared-strings and styles parts a Decoder is made of (None: not there), for a
+    worker process to decode; None when calamine must read the workbook."""
     try:
         parts = _parts(zf)
-        strings = _strings(zf) if parts.get(b"sharedStrings") == _SST else SharedStrings([])
-        plain = _plain_formats(zf) if parts.get(b"styles") == _STYLES else None
+        strings = _small_part(zf, _SST) if parts.get(b"sharedStrings") == _SST else None
+        styles = _small_part(zf, _STYLES) if parts.get(b"styles") == _STYLES else None
     except _Unsure:
         return None
-    return Decoder(strings, plain)
+    return strings, styles
+
+
+def decode_parts(strings: bytes | None, styles: bytes | None) -> Decoder | None:
+    """The Decoder of the parts decoder_parts gave; None when calamine must read the workbook."""
+    try:
+        shared = SharedStrings([]) if strings is None else _strings(strings)
+        plain = None if styles is None else _plain_formats(styles)
+    except _Unsure:
+        return None
+    return Decoder(shared, plain)
 
 
 def _parts(zf: zipfile.ZipFile) -> dict[bytes, str]:
@@ -118,8 +135,7 @@ class SharedStrings:
         return text
 
 
-def _strings(zf: zipfile.ZipFile) -> SharedStrings:
-    data = _small_part(zf, _SST)
+def _strings(data: bytes) -> SharedStrings:
     if b"<rPh" in data:
         raise _Unsure  # phonetic runs: their text is not part of the string
     items = _SI.findall(data)
@@ -128,8 +144,7 @@ def _strings(zf: zipfile.ZipFile) -> SharedStrings:
     return SharedStrings(items)
 
 
-def _plain_formats(zf: zipfile.ZipFile) -> list[bool]:
-    data = _small_part(zf, _STYLES)
+def _plain_formats(data: bytes) -> list[bool]:
     custom = {int(i): _text(code) for i, code in _NUM_FMT.findall(data)}
     if len(custom) != data.count(b"<numFmt ") or len(_XF_BLOCK.findall(data)) != 1:
         raise _Unsure

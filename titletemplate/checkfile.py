@@ -3,7 +3,8 @@ process or in worker processes that read ahead of the store, in file order.
 
 A file with more than SPLIT_ROWS input rows is read by one worker and its rows are then
 validated in chunks by all of them: validation is most of the work for a large file
-(100,000 rows: ~3.5 s to read, ~7 s to validate on one core)."""
+(100,000 rows: ~3.5 s to read, ~7 s to validate on one core). A single large file is read by
+all of them as well (chunkread.py), validated where each run of rows is read."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from . import reader
-from .columns import BY_KEY, COLUMNS
-from .errors import CATALOGUE, Severity, SubmissionError
+from . import chunkread, reader
+from .columns import BY_KEY, COLUMNS, DATA_SHEET
+from .errors import CATALOGUE, Issue, Severity, SubmissionError
+from .fingerprint import Identity
 from .normalize import Finding
 from .report import mask_value
 from .store import NewIssue, NewRow, NewSubmission
@@ -213,11 +215,8 @@ def checked_files(
     raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     state = (plain_fields(vocab), raw_key)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
-        if len(files) == 1:  # read here (its rows need not travel), validated by the pool
-            done = check_file(files[0], vocab, public_key, split_rows=SPLIT_ROWS)
-            if done.unvalidated is not None:
-                done = _validate_in_pool(pool, done.sha256, done.unvalidated)
-            yield done
+        if len(files) == 1:
+            yield _check_large(pool, files[0], vocab, public_key)
             return
         pending: deque[Future[Wire]] = deque()
         ahead = iter(files)
@@ -235,6 +234,86 @@ def checked_files(
             yield done
 
 
+def _check_large(
+    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
+) -> Checked:
+    """A single large file read and validated by every worker, run by run of rows; when that
+    cannot say, read here (its rows need not travel) and validated by the pool."""
+    done = _read_in_chunks(pool, path, vocab, public_key)
+    if done is None:
+        done = check_file(path, vocab, public_key, split_rows=SPLIT_ROWS)
+        if done.unvalidated is not None:
+            done = _validate_in_pool(pool, done.sha256, done.unvalidated)
+    return done
+
+
+def _read_in_chunks(
+    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
+) -> Checked | None:
+    """check_file's result by chunkread; None when only check_file can say (a rejected file
+    too: check_file says why in its own words)."""
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        return None
+    base = NewSubmission(str(path), path.name, sha, "")
+    try:
+
+        def submit(task: chunkread.Task) -> Future[Any]:
+            return pool.submit(_read_chunk_in_worker, task)
+
+        started = chunkread.start(path, sha, vocab, public_key, submit)
+    except SubmissionError:
+        return None
+    except Exception as exc:
+        return _crashed(base, exc)
+    if started is None:
+        return None
+    record = _record(base, started.identity, DATA_SHEET)
+    checked: list[NewRow] = []
+    issues: list[NewIssue] = []
+    summaries: list[chunkread.Summary] = []
+    try:
+        for future in started.futures:
+            done = future.result()
+            if done is None:
+                break
+            summary, packed = done
+            chunk_rows, chunk_issues = _unpack(packed)
+            checked += chunk_rows
+            issues += chunk_issues
+            summaries.append(summary)
+    except Exception as exc:
+        _cancel(started.futures)
+        return _crashed(record, exc)
+    if len(summaries) < len(started.futures):
+        _cancel(started.futures)
+        return None
+    try:
+        found = chunkread.finish(started, summaries, (r.excel_row for r in checked), vocab,
+                                 path.name)  # fmt: skip
+    except SubmissionError:
+        return None
+    if found is None:
+        return None
+    return Checked(sha, "", (record, checked, _issue_records(found) + issues))
+
+
+def _cancel(futures: Sequence[Future[Any]]) -> None:
+    for future in futures:
+        future.cancel()
+
+
+def _read_chunk_in_worker(task: chunkread.Task) -> tuple[chunkread.Summary, WireRecords] | None:
+    if _worker is None:
+        raise RuntimeError("worker not initialised")
+    read = chunkread.read_chunk(task)
+    if read is None:
+        return None
+    summary, source = read
+    return summary, _pack(*check_rows(source, DATA_SHEET, task[5], _worker[0]))
+
+
 def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -> Checked:
     """A large file's rows validated in chunks by every worker, results in row order."""
     rows, sheet, date1904 = later.rows, later.sheet, later.date1904
@@ -248,8 +327,7 @@ def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -
             checked += chunk_rows
             issues += chunk_issues
     except Exception as exc:
-        for future in futures:
-            future.cancel()
+        _cancel(futures)
         return _crashed(later.record, exc)
     return Checked(sha, "", (later.record, checked, issues))
 
@@ -265,8 +343,11 @@ def _read(
 ) -> tuple[NewSubmission, list[NewIssue], reader.Submission]:
     """Read one file: its submission record, file-level issues and the raw input rows."""
     sub = reader.read_submission(path, vocab, public_key)
-    ident = sub.identity
-    record = NewSubmission(
+    return _record(base, sub.identity, sub.sheet), _issue_records(sub.issues), sub
+
+
+def _record(base: NewSubmission, ident: Identity | None, sheet: str) -> NewSubmission:
+    return NewSubmission(
         base.path,
         base.file_name,
         base.sha256,
@@ -275,12 +356,12 @@ def _read(
         unit=ident.unit_name if ident else "",
         unit_code=ident.unit_code if ident else "",
         vocab_fingerprint=ident.vocab_fingerprint if ident else "",
-        sheet=sub.sheet,
+        sheet=sheet,
     )
-    issues = [
-        NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in sub.issues
-    ]
-    return record, issues, sub
+
+
+def _issue_records(issues: Sequence[Issue]) -> list[NewIssue]:
+    return [NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in issues]
 
 
 _IS_ERROR = {code: d.severity is Severity.ERROR for code, d in CATALOGUE.items()}

@@ -25,7 +25,7 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,7 +54,7 @@ from .fingerprint import (
 from .normalize import Finding, clean_text, is_blank
 from .preflight import Book, parser_errors, read_book
 from .privacy import mask_ids_in_text
-from .sheetscan import SheetScan, cell_ref, scan_sheet, scan_with_cells
+from .sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
 from .vocab import Vocab
 
 MAX_DATA_ROWS = 100_000
@@ -97,45 +97,82 @@ def read_submission(
     """
     source = Path(path)
     data = preflight.load_checked(source)
-    issues: list[Issue] = []
     with (
         parser_errors(),
         zipfile.ZipFile(io.BytesIO(data)) as zf,
         CalamineWorkbook.from_filelike(io.BytesIO(data)) as book_values,
     ):
-        book = read_book(zf)
-        part = book.sheets.get(DATA_SHEET)
-        # A data sheet too large for cellvalues: calamine reads every sheet (no string table
-        # decoded twice).
-        small = part is None or zf.getinfo(part).file_size <= GRID_MAX_BYTES
-        sheets = _Sheets(zf, book_values, grid=small)
-        identity = _read_identity(book, sheets)
-        if identity is None:
-            if not allow_unsigned:
-                raise SubmissionError("template-unsigned")
-        else:
-            issues += _check_identity(identity, vocab, public_key, source.name)
-        if part is None:
-            raise SubmissionError("sheet-missing", DATA_SHEET)
-        scan, values = sheets.read(DATA_SHEET, part, WIDTH, WIDTH)
-        _check_copies(book, sheets)
-    _check_header(values)
-    if not scan.protected:
-        issues.append(Issue("template-protection-removed", source.name, DATA_SHEET))
+        opened = open_book(zf, book_values, vocab, public_key, source.name, allow_unsigned)
+        scan, values = opened.sheets.read(DATA_SHEET, opened.part, WIDTH, WIDTH)
+        check_copies(opened)
+    check_header(values)
     rows = _source_rows(values, scan)
-    last_input_row = FIRST_DATA_ROW + vocab.campaign.rows - 1
-    outside = next((r.excel_row for r in rows if r.excel_row > last_input_row), None)
-    if outside is not None:
-        issues.append(Issue("rows-outside-input-block", source.name, DATA_SHEET, outside))
+    outside = first_outside((r.excel_row for r in rows), vocab)
     return Submission(
         path=source,
         sha256=hashlib.sha256(data).hexdigest(),
-        identity=identity,
+        identity=opened.identity,
         sheet=DATA_SHEET,
-        date1904=book.date1904,
+        date1904=opened.book.date1904,
         rows=rows,
-        issues=tuple(issues),
+        issues=(*opened.issues, *data_issues(source.name, scan.protected, outside)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A returned workbook whose identity passed its checks; its data sheet is still unread."""
+
+    book: Book
+    part: str  # the data sheet's worksheet part
+    sheets: _Sheets
+    identity: Identity | None
+    issues: tuple[Issue, ...]
+
+
+def open_book(
+    zf: zipfile.ZipFile,
+    book_values: CalamineWorkbook,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    file: str,
+    allow_unsigned: bool,
+) -> Opened:
+    """The workbook's sheets and verified identity (run inside preflight.parser_errors).
+
+    Raises:
+        SubmissionError: the file is rejected; `code` is a catalogue code.
+    """
+    book = read_book(zf)
+    part = book.sheets.get(DATA_SHEET)
+    # A data sheet too large for cellvalues: calamine reads every sheet (no string table
+    # decoded twice).
+    small = part is None or zf.getinfo(part).file_size <= GRID_MAX_BYTES
+    sheets = _Sheets(zf, book_values, grid=small)
+    identity = _read_identity(book, sheets)
+    issues: list[Issue] = []
+    if identity is None:
+        if not allow_unsigned:
+            raise SubmissionError("template-unsigned")
+    else:
+        issues += _check_identity(identity, vocab, public_key, file)
+    if part is None:
+        raise SubmissionError("sheet-missing", DATA_SHEET)
+    return Opened(book, part, sheets, identity, tuple(issues))
+
+
+def first_outside(rows: Iterable[int], vocab: Vocab) -> int | None:
+    """The first of the input rows `rows` below the campaign's input block."""
+    last_input_row = FIRST_DATA_ROW + vocab.campaign.rows - 1
+    return next((row for row in rows if row > last_input_row), None)
+
+
+def data_issues(file: str, protected: bool, outside: int | None) -> list[Issue]:
+    """The data sheet's warnings: protection removed, rows below the input block."""
+    issues = [] if protected else [Issue("template-protection-removed", file, DATA_SHEET)]
+    if outside is not None:
+        issues.append(Issue("rows-outside-input-block", file, DATA_SHEET, outside))
+    return issues
 
 
 def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Issue]]:
@@ -241,31 +278,31 @@ class _Sheets:
         if decoder is None or self.zf.getinfo(part).file_size > GRID_MAX_BYTES:
             scan = scan_sheet(self.zf, part, FIRST_DATA_ROW, watched)
             return scan, self._calamine(name, scan)
-        grid = Grid(decoder, value_width, FIRST_DATA_ROW, watched, _MAX_ROW)
+        grid = Grid(decoder, value_width, FIRST_DATA_ROW, watched, MAX_ROW)
         scan, complete = scan_with_cells(self.zf, part, FIRST_DATA_ROW, watched, grid.add,
                                          value_width)  # fmt: skip
-        _guard(name, scan)
+        guard(name, scan)
         if complete and grid.ok:
             return scan, grid.values()
         return scan, self._calamine(name, scan)
 
     def _calamine(self, name: str, scan: SheetScan) -> Sequence[Sequence[object]]:
-        _guard(name, scan)
+        guard(name, scan)
         if scan.max_row == 0:
             return []
         return self.book_values.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
-_MAX_ROW = FIRST_DATA_ROW - 1 + MAX_DATA_ROWS
+MAX_ROW = FIRST_DATA_ROW - 1 + MAX_DATA_ROWS
 # Values are taken from the scan for parts up to this size: there most of the XML is check
 # formulas that calamine would parse again (~30 ms saved per returned 2,000-row template);
 # a large sheet of plain values is read faster by calamine (100,000 rows: 1.1 s vs 1.8 s).
 GRID_MAX_BYTES = 24 * 2**20
 
 
-def _guard(name: str, scan: SheetScan) -> None:
+def guard(name: str, scan: SheetScan) -> None:
     """calamine allocates every cell of the sheet's range: refuse sheets beyond the limits."""
-    if scan.max_row > _MAX_ROW:
+    if scan.max_row > MAX_ROW:
         raise SubmissionError("file-too-large", f"{name}!{cell_ref(scan.max_row, 0)}")
     if scan.max_row * (scan.max_col + 1) > MAX_SHEET_CELLS:
         raise SubmissionError("file-too-large", f"{name}!{cell_ref(scan.max_row, scan.max_col)}")
@@ -297,16 +334,17 @@ def _header_problem(values: Sequence[Sequence[object]]) -> str | None:
     return None
 
 
-def _check_header(values: Sequence[Sequence[object]]) -> None:
+def check_header(values: Sequence[Sequence[object]]) -> None:
     problem = _header_problem(values)
     if problem is not None:
         raise SubmissionError("header-mismatch", problem)
 
 
-def _check_copies(book: Book, sheets: _Sheets) -> None:
+def check_copies(opened: Opened) -> None:
     """A copy of the data sheet (Excel's Move or Copy) with rows in it would be skipped
     silently: reject the file so that no row is lost (NOTES T7)."""
-    for name, part in book.sheets.items():
+    sheets = opened.sheets
+    for name, part in opened.book.sheets.items():
         if name in _OWN_SHEETS:
             continue
         scan, values = sheets.read(name, part, WIDTH, WIDTH)
@@ -317,38 +355,77 @@ def _check_copies(book: Book, sheets: _Sheets) -> None:
 
 
 def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[SourceRow, ...]:
-    merged = _merge_findings(scan, len(values))
-    watched_rows = {row for row, _ in scan.cells}
+    last = len(values)
+    # merges cannot overlap, so this budget bounds honest files
+    merged = _merge_findings(scan.merges, FIRST_DATA_ROW, last, WIDTH * max(last, 1))
+    numbered = zip(range(FIRST_DATA_ROW, last + 1), values[FIRST_DATA_ROW - 1 :], strict=True)
+    return _rows_of(numbered, scan.cells, merged)
+
+
+def chunk_rows(
+    grid_rows: Mapping[int, Sequence[object]], cells: Watched, merges: Sequence[Merge]
+) -> tuple[SourceRow, ...]:
+    """The input rows of a run of whole rows cut from a data sheet (its rows of values from
+    cellvalues.Grid, its watched cells), as _source_rows gives them for the whole sheet;
+    merges_within_budget must hold for the whole sheet."""
+    numbered = [(row, grid_rows[row]) for row in sorted(grid_rows) if row >= FIRST_DATA_ROW]
+    if not numbered:
+        return ()
+    merged = _merge_findings(merges, numbered[0][0], numbered[-1][0], None)
+    return _rows_of(numbered, cells, merged)
+
+
+def _rows_of(
+    numbered: Iterable[tuple[int, Sequence[object]]],
+    cells: Watched,
+    merged: Mapping[int, list[Finding]],
+) -> tuple[SourceRow, ...]:
+    watched_rows = {row for row, _ in cells}
     rows: list[SourceRow] = []
-    for index in range(FIRST_DATA_ROW - 1, len(values)):
-        excel_row = index + 1
-        raw = values[index]
+    for excel_row, raw in numbered:
         if raw[:WIDTH] == _EMPTY_ROW and excel_row not in watched_rows:
             continue  # the common case, decided without a tuple per row
         if len(raw) >= WIDTH and excel_row not in watched_rows:
-            cells = tuple([_input_cell(v) for v in raw[:WIDTH]])
+            cells_of_row = tuple([_input_cell(v) for v in raw[:WIDTH]])
         else:
-            cells = tuple(
-                scan.cells.get((excel_row, i)) or (_input_cell(raw[i]) if i < len(raw) else None)
+            cells_of_row = tuple(
+                cells.get((excel_row, i)) or (_input_cell(raw[i]) if i < len(raw) else None)
                 for i in range(WIDTH)
             )
-        if is_blank(cells):
+        if is_blank(cells_of_row):
             continue
-        rows.append(SourceRow(excel_row, cells, tuple(merged.get(excel_row, ()))))
+        rows.append(SourceRow(excel_row, cells_of_row, tuple(merged.get(excel_row, ()))))
     return tuple(rows)
 
 
-def _merge_findings(scan: SheetScan, last_row: int) -> dict[int, list[Finding]]:
-    """row -> one finding per merged range that touches the input block in that row."""
+def _merge_findings(
+    merges: Sequence[Merge], first: int, last: int, budget: int | None
+) -> dict[int, list[Finding]]:
+    """row (first..last) -> one finding per merged range that touches the input block in
+    that row; at most `budget` findings."""
     out: dict[int, list[Finding]] = {}
-    budget = WIDTH * max(last_row, 1)  # merges cannot overlap, so this bounds honest files
-    for merge in scan.merges:
+    for merge in merges:
         if merge.first_col >= WIDTH or merge.last_row < FIRST_DATA_ROW:
             continue
         finding = Finding("row-merged-cells", COLUMNS[merge.first_col].key, merge.ref)
-        for row in range(max(merge.first_row, FIRST_DATA_ROW), min(merge.last_row, last_row) + 1):
+        for row in range(
+            max(merge.first_row, first, FIRST_DATA_ROW), min(merge.last_row, last) + 1
+        ):
             out.setdefault(row, []).append(finding)
-            budget -= 1
-            if budget <= 0:
-                return out
+            if budget is not None:
+                budget -= 1
+                if budget <= 0:
+                    return out
     return out
+
+
+def merges_within_budget(merges: Sequence[Merge], last_source_row: int) -> bool:
+    """True when _source_rows cannot run out of its merge budget for a sheet whose last input
+    row is `last_source_row`, however many rows of values calamine gives (at least that many):
+    then chunk_rows gives the same findings chunk by chunk."""
+    total = sum(
+        merge.last_row - max(merge.first_row, FIRST_DATA_ROW) + 1
+        for merge in merges
+        if merge.first_col < WIDTH and merge.last_row >= FIRST_DATA_ROW
+    )
+    return total < WIDTH * max(last_source_row, 1)

@@ -20,6 +20,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 from xml.sax.handler import ContentHandler
 from xml.sax.xmlreader import AttributesImpl
 
@@ -67,13 +68,16 @@ class Merge:
     last_row: int
 
 
+Watched = dict[tuple[int, int], ErrorValue | FormulaValue]  # (row, column) -> formula or error
+
+
 @dataclass(frozen=True, slots=True)
 class SheetScan:
     """What one streaming pass over a worksheet part found (rows 1-based, columns 0-based)."""
 
     max_row: int  # last row with a value or formula; 0 for an empty sheet
     max_col: int
-    cells: dict[tuple[int, int], ErrorValue | FormulaValue]  # watched cells only
+    cells: Watched  # watched cells only
     merges: tuple[Merge, ...]
     protected: bool
 
@@ -120,7 +124,7 @@ class _SheetHandler(ContentHandler):
         self.first_row, self.width = first_row, width
         self.row, self.col = 0, -1
         self.max_row, self.max_col = 0, -1
-        self.cells: dict[tuple[int, int], ErrorValue | FormulaValue] = {}
+        self.cells: Watched = {}
         self.merges: list[Merge] = []
         self.protected = False
         self._type: str | None = None
@@ -263,14 +267,16 @@ def fast_scan(
     With `sink`, the cells of the first `value_width` columns go to it as they are found (a
     None result means the sink's cells are incomplete)."""
     try:
-        return _fast(data, first_row, width, sink, value_width)
+        lo, hi, outside = _sheet_data(data)
+        cells = _cells(data, lo, hi, first_row, width, sink, value_width)
+        merges, protected = _merges(outside), _protected(outside)
+        return SheetScan(cells.max_row, cells.max_col, cells.cells, merges, protected)
     except _Unsure:
         return None
 
 
-def _fast(
-    data: bytes, first_row: int, width: int, sink: CellSink | None, value_width: int
-) -> SheetScan:
+def _sheet_data(data: bytes) -> tuple[int, int, bytes]:
+    """The span of the cells inside <sheetData> and the XML around it."""
     prolog = _PROLOG.match(data)
     if prolog is None:
         raise _Unsure
@@ -285,25 +291,38 @@ def _fast(
     end = data.rfind(b"</sheetData>")
     if end < start:
         end = start  # <sheetData/>: no cells
-    lo, hi = start + len(b"<sheetData"), end  # the cells, read in place (no copy)
     outside = data[:start] + data[end:]
-    if _CELL_TAG.search(outside) or _OTHER_TAG.search(data, lo, hi):
+    if _CELL_TAG.search(outside):
+        raise _Unsure
+    return start + len(b"<sheetData"), end, outside  # the cells, read in place (no copy)
+
+
+def _cells(
+    data: bytes, lo: int, hi: int, first_row: int, width: int, sink: CellSink | None, v_width: int
+) -> Cells:
+    """Extent and watched cells of the cells in data[lo:hi], which start and end between rows."""
+    if _OTHER_TAG.search(data, lo, hi):
         raise _Unsure
     max_row, letters, watched = 0, set(), []
+    low, high = 1 << 30, 0  # rows of all cells, with content or not (see scan_rows)
     watched_letters = {cell_ref(1, i)[:-1].encode() for i in range(min(width, 702))}
-    value_columns = {cell_ref(1, i)[:-1].encode(): i for i in range(min(value_width, 702))}
-    for pos, stop in _chunks(data, lo, hi):  # bounded lists however large the sheet
+    value_columns = {cell_ref(1, i)[:-1].encode(): i for i in range(min(v_width, 702))}
+    for pos, stop in row_chunks(data, lo, hi):  # bounded lists however large the sheet
         raw: list[RawCell] = []
         matches = (_CELL if sink is None else _CELL_VALUES).findall(data, pos, stop)
         for letter, digits, attrs, _, child, c_attrs, text, t_open, t_text, stray in matches:
             if stray:
                 raise _Unsure
+            row = int(digits)
+            if row < low:
+                low = row
             if not child:
+                high = max(high, row)
                 continue
             if child not in _CONTENT_CHILDREN:
                 raise _Unsure
-            row = int(digits)
-            max_row = max(max_row, row)
+            if row > max_row:
+                max_row = row
             letters.add(letter)
             if (
                 row >= first_row
@@ -318,14 +337,48 @@ def _fast(
             sink(raw)
     max_col = max((_column(letter) for letter in letters), default=-1)
     found = _watched_cells(data, lo, hi, watched) if watched else {}
-    return SheetScan(max_row, max_col, found, _merges(outside), _protected(outside))
+    return Cells(max_row, max_col, found, low, max(high, max_row))
 
 
-def _chunks(data: bytes, lo: int, hi: int) -> Iterator[tuple[int, int]]:
-    """(start, end) spans of about _CHUNK_BYTES that end at a row end (no cell is cut)."""
+class Cells(NamedTuple):
+    max_row: int
+    max_col: int
+    cells: Watched
+    low: int  # first and last row of all cells, with content or not (low > high: no cells)
+    high: int
+
+
+Outline = tuple[int, int, tuple[Merge, ...], bool]  # cells at data[lo:hi], merges, protected
+
+
+def outline(data: bytes) -> Outline | None:
+    """fast_scan's view of the XML around the cells (a damaged merge raises SubmissionError);
+    None when only sax_scan can say."""
+    try:
+        lo, hi, outside = _sheet_data(data)
+        return lo, hi, _merges(outside), _protected(outside)
+    except _Unsure:
+        return None
+
+
+def scan_rows(
+    xml: bytes, first_row: int, width: int, sink: CellSink, value_width: int
+) -> Cells | None:
+    """fast_scan's extent and watched cells for `xml`, whole rows cut from the cells of a part
+    (Outline's lo..hi, cut by row_chunks); None when only sax_scan can say. Pieces scanned
+    apart give what the whole gives when no row has cells in two pieces (compare their
+    low..high): the watched cells are looked up by reference."""
+    try:
+        return _cells(xml, 0, len(xml), first_row, width, sink, value_width)
+    except _Unsure:
+        return None
+
+
+def row_chunks(data: bytes, lo: int, hi: int, size: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) spans of about `size` (_CHUNK_BYTES) that end at a row end (cuts no cell)."""
     pos = lo
     while pos < hi:
-        cut = data.find(b"</row>", min(pos + _CHUNK_BYTES, hi), hi)
+        cut = data.find(b"</row>", min(pos + (size or _CHUNK_BYTES), hi), hi)
         stop = hi if cut < 0 else cut
         yield pos, stop
         pos = stop
@@ -339,12 +392,10 @@ def _column(letters: bytes) -> int:
     return col
 
 
-def _watched_cells(
-    data: bytes, lo: int, hi: int, watched: list[tuple[int, bytes]]
-) -> dict[tuple[int, int], ErrorValue | FormulaValue]:
+def _watched_cells(data: bytes, lo: int, hi: int, watched: list[tuple[int, bytes]]) -> Watched:
     """Formula text or error value of the watched cells `watched` (row, letters)."""
     wanted = {f"{letters.decode()}{row}" for row, letters in watched}
-    found: dict[tuple[int, int], ErrorValue | FormulaValue] = {}
+    found: Watched = {}
     for match in _CELL.finditer(data, lo, hi):
         if match.group(1) is None:  # a stray tag; _fast has made sure there is none
             continue
