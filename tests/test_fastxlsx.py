@@ -231,6 +231,17 @@ def test_a_sheet_larger_than_the_write_block_streams_through_the_temp_file(
     assert_same_parts([SheetSpec("big", _bold_then_text(rows, 3), [(0, 2, 12, TEXT)], freeze=1)])
 
 
+def test_sheets_within_one_write_block_need_no_temp_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse() -> None:
+        raise AssertionError("a temp file for a small sheet")
+
+    sheets = CASES["many-sheets"] + CASES["errors-layout"]
+    monkeypatch.setattr(fastxlsx.tempfile, "TemporaryFile", refuse)
+    ours = parts(fast_bytes(sheets))
+    monkeypatch.undo()
+    assert ours == parts(reference_bytes(sheets))
+
+
 @pytest.mark.parametrize(
     ("value", "ok"),
     [

@@ -74,6 +74,8 @@ def col_name(col: int) -> str:
 
 def escape_text(text: str) -> str:
     """`text` as xlsxwriter puts it in an inline string's <t> element."""
+    if not _SLOW.search(text):  # nothing below would change it (most text)
+        return text
     if "_x" in text:
         text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
     text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
@@ -114,7 +116,7 @@ class Sheet:
                 self._cols[-1] = (prev[0], col, *per_col[col])
             else:
                 self._cols.append((col, col, *per_col[col]))
-        self._tmp: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by discard)
+        self._tmp: IO[bytes] | None = None  # made at the first full block: most sheets are small
         self._buf: list[str] = []
         self._buffered = 0
         self._last_row = -1
@@ -122,6 +124,7 @@ class Sheet:
         self._span = (-1, -1)  # first, last column with a cell
         self._templates: dict[tuple[int, int], str] = {}
         self._fillers: dict[tuple[int, int], _Filler] = {}
+        self._cell_refs: dict[int, list[tuple[str, str]]] = {}
 
     def write_row(self, row: int, values: Sequence[object], style: int | None = None) -> None:
         """Cells A.. of the 0-based `row`; `style` None means the column's style, if any."""
@@ -232,14 +235,23 @@ class Sheet:
         s = self._col_style.get(col, NORMAL) if style is None else style
         return f' s="{s}"' if s else ""
 
+    def _refs(self, n: int, style: int | None) -> list[tuple[str, str]]:
+        """('<c r="X', '" s="N"') for columns A.. in this style, at least `n` of them."""
+        refs = self._cell_refs.setdefault(-1 if style is None else style, [])
+        for col in range(len(refs), n):
+            refs.append((f'<c r="{col_name(col)}', f'"{self._style_attr(col, style)}'))
+        return refs
+
     def _slow_row(self, row: int, values: Sequence[object], style: int | None) -> str | None:
         r = row + 1
         cells = []
         first = last = -1
+        refs = self._refs(len(values), style)
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue
-            ref = f'<c r="{col_name(col)}{r}"{self._style_attr(col, style)}'
+            head, tail = refs[col]
+            ref = f"{head}{r}{tail}"
             if isinstance(value, str):
                 if len(value) > MAX_STRING // 2 and _utf16_len(value) > MAX_STRING:
                     raise XlsxWriteError(f"{self.name}!{col_name(col)}{r}: string too long")
@@ -265,9 +277,10 @@ class Sheet:
         self._rows = (row if self._rows[0] < 0 else self._rows[0], row)
 
     def _flush(self) -> None:
-        if self._buf:
-            self._tmp.write("".join(self._buf).encode("utf-8"))
-            self._buf, self._buffered = [], 0
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryFile()  # noqa: SIM115 (closed by discard)
+        self._tmp.write("".join(self._buf).encode("utf-8"))
+        self._buf, self._buffered = [], 0
 
     def _dimension(self) -> str:
         (r0, r1), (c0, c1) = self._rows, self._span
@@ -298,19 +311,23 @@ class Sheet:
         )
 
     def _copy_to(self, out: xlsxzip.PartStream) -> None:
-        self._flush()
         empty = self._rows[0] < 0
         out.write((self._head() + ("<sheetData/>" if empty else "<sheetData>")).encode())
-        self._tmp.seek(0)
-        shutil.copyfileobj(self._tmp, out, _BLOCK)
+        if self._tmp is not None:
+            self._tmp.seek(0)
+            shutil.copyfileobj(self._tmp, out, _BLOCK)
+        out.write("".join(self._buf).encode("utf-8"))
         out.write(("" if empty else "</sheetData>").encode() + f"{_MARGINS}</worksheet>".encode())
 
     def _size(self) -> int:
-        self._flush()
-        return self._tmp.tell() + 4096
+        """An upper bound of the part's size in bytes (4 per character not yet encoded)."""
+        written = 0 if self._tmp is None else self._tmp.tell()
+        return written + 4 * (self._buffered + len(self._head())) + 4096
 
     def discard(self) -> None:
-        self._tmp.close()
+        if self._tmp is not None:
+            self._tmp.close()
+        self._buf, self._buffered = [], 0
 
 
 class Workbook:
