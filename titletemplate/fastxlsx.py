@@ -173,12 +173,12 @@ class Sheet:
         fill = self._fillers.get((n, -1 if style is None else style))
         if fill is None:
             fill = self._filler(n, style)
-        chunk = "".join(fill(map(str, range(first + 1, last + 2)), rows))
+        lines = fill(map(str, range(first + 1, last + 2)), rows)
         self._extend(first, 0, n - 1)
         self._extend(last, 0, n - 1)
         self._last_row = last
-        self._buf.append(chunk)
-        self._buffered += len(chunk)
+        self._buf += lines
+        self._buffered += sum(map(len, lines))
         if self._buffered >= _BLOCK:
             self._flush()
 
