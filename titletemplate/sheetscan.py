@@ -325,9 +325,9 @@ def _cells(
                 max_row = row
             letters.add(letter)
             if (
-                row >= first_row
+                (child == b"f" or b't="e"' in attrs)
+                and row >= first_row
                 and letter in watched_letters
-                and (child == b"f" or b't="e"' in attrs)
             ):
                 watched.append((row, letter))
             if letter in value_columns:
