@@ -41,16 +41,13 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> Sh
         SubmissionError: a damaged cell reference (file-unreadable); bad XML reaches the
             caller as the parser's exception.
     """
-    if zf.getinfo(part).file_size <= FAST_MAX_BYTES:
-        found = fast_scan(zf.read(part), first_row, width)
-        if found is not None:
-            return found
-    return sax_scan(zf, part, first_row, width)
+    return scan_with_cells(zf, part, first_row, width, None, 0)[0]
 
 
 def scan_with_cells(
-    zf: zipfile.ZipFile, part: str, first_row: int, width: int, sink: CellSink, value_width: int
-) -> tuple[SheetScan, bool]:
+    zf: zipfile.ZipFile, part: str, first_row: int, width: int, sink: CellSink | None,
+    value_width: int,
+) -> tuple[SheetScan, bool]:  # fmt: skip
     """scan_sheet, feeding the cells of the first `value_width` columns to `sink` on the way;
     True when the sink got every such cell (the fast path ran to the end)."""
     if zf.getinfo(part).file_size <= FAST_MAX_BYTES:
@@ -348,12 +345,9 @@ class Cells(NamedTuple):
     high: int
 
 
-Outline = tuple[int, int, tuple[Merge, ...], bool]  # cells at data[lo:hi], merges, protected
-
-
-def outline(data: bytes) -> Outline | None:
-    """fast_scan's view of the XML around the cells (a damaged merge raises SubmissionError);
-    None when only sax_scan can say."""
+def outline(data: bytes) -> tuple[int, int, tuple[Merge, ...], bool] | None:
+    """fast_scan's view of the XML around the cells: (lo, hi) of the cells, merges and
+    protection (a damaged merge raises SubmissionError); None when only sax_scan can say."""
     try:
         lo, hi, outside = _sheet_data(data)
         return lo, hi, _merges(outside), _protected(outside)
@@ -361,15 +355,12 @@ def outline(data: bytes) -> Outline | None:
         return None
 
 
-def scan_rows(
-    xml: bytes, first_row: int, width: int, sink: CellSink, value_width: int
-) -> Cells | None:
-    """fast_scan's extent and watched cells for `xml`, whole rows cut from the cells of a part
-    (Outline's lo..hi, cut by row_chunks); None when only sax_scan can say. Pieces scanned
-    apart give what the whole gives when no row has cells in two pieces (compare their
-    low..high): the watched cells are looked up by reference."""
+def scan_rows(xml: bytes, first_row: int, width: int, sink: CellSink, v_width: int) -> Cells | None:
+    """fast_scan's extent and watched cells for whole rows cut from the cells (row_chunks);
+    None when only sax_scan can say. Watched cells are looked up by reference: pieces give
+    what the whole gives when no row has cells in two of them (see their low..high)."""
     try:
-        return _cells(xml, 0, len(xml), first_row, width, sink, value_width)
+        return _cells(xml, 0, len(xml), first_row, width, sink, v_width)
     except _Unsure:
         return None
 
