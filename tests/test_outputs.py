@@ -1,0 +1,89 @@
+"""The ingest's output files are the same whether worker processes write them (jobs=2) or the
+batch process does (jobs=1), and consolidated.csv holds exactly the rows of consolidated.xlsx."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from helpers_ingest import ENGINEER, PORT, SCHOOL, TEACHER, fill, row, run
+from python_calamine import CalamineWorkbook
+
+from titletemplate.vocab import Vocab
+
+WRONG_CHECK = "370102197308291815"  # GOOD's ID number with another check digit
+
+
+@pytest.fixture
+def returned(vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path: Path) -> Path:
+    """Two units' files: valid rows of three series, a bad ID number, a duplicate."""
+    folder = tmp_path / "in"
+    school = [
+        row("li", 1),
+        row("wang", 2, **TEACHER),
+        row(None, 3, id_number=WRONG_CHECK),
+        row("zhao", 4, **ENGINEER),
+        row("li", 1),  # the same certificate again
+    ]
+    fill(vocab, private_key, SCHOOL, folder / "school.xlsx", school)
+    fill(vocab, private_key, PORT, folder / "port.xlsx", [row("sun", 5), row("zhou", 6, **TEACHER)])
+    return folder
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix in (".xlsx", ".csv", ".json")
+    }
+
+
+@pytest.mark.parametrize("split", [False, True], ids=["one-sheet", "split-by-office"])
+def test_jobs_1_and_jobs_2_write_the_same_files(
+    returned: Path,
+    tmp_path: Path,
+    vocab: Vocab,
+    private_key: Ed25519PrivateKey,
+    public_key: Ed25519PublicKey,
+    split: bool,
+) -> None:
+    written = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}"
+        run([returned], out, vocab, public_key, private_key, jobs=jobs, split_by_office=split,
+            db_path=tmp_path / f"store-{jobs}.db")  # fmt: skip
+        written.append(_outputs(out))
+    one, two = written
+    assert sorted(one) == [
+        "consolidated.csv",
+        "consolidated.xlsx",
+        "corrections/日照市第一中学.xlsx",
+        "errors.xlsx",
+        "report.json",
+    ]
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_the_csv_holds_the_rows_of_the_workbook(
+    returned: Path,
+    tmp_path: Path,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+) -> None:
+    result = run([returned], tmp_path / "out", vocab, public_key, jobs=2, split_by_office=True)
+    with io.StringIO(result.consolidated_csv.read_bytes().decode("utf-8-sig"), newline="") as fh:
+        header, *csv_rows = list(csv.reader(fh))
+    book = CalamineWorkbook.from_path(str(result.consolidated_xlsx))
+    xlsx_rows = []
+    assert book.sheet_names == ["日照市人力资源和社会保障局", "日照市教育局", "未分配"]
+    for name in book.sheet_names:
+        _title, headers, *rows = book.get_sheet_by_name(name).to_python()
+        assert headers == header
+        xlsx_rows += rows
+    # the school's li, wang and zhao (not the bad ID, not the duplicate); the port's sun, zhou
+    assert {r[4] for r in csv_rows} == {"李四", "王芳", "赵敏", "孙强", "周静"}
+    assert len(csv_rows) == 5
+    assert sorted(csv_rows) == sorted(xlsx_rows)
