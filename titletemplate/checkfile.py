@@ -257,11 +257,11 @@ def _read_in_chunks(
     except OSError:
         return None
     base = NewSubmission(str(path), path.name, sha, "")
+
+    def submit(task: chunkread.Task) -> Future[Any]:
+        return pool.submit(_read_chunk_in_worker, task)
+
     try:
-
-        def submit(task: chunkread.Task) -> Future[Any]:
-            return pool.submit(_read_chunk_in_worker, task)
-
         started = chunkread.start(path, sha, vocab, public_key, submit)
     except SubmissionError:
         return None
