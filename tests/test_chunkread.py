@@ -178,10 +178,24 @@ def _date_in_row_50(ws: Any) -> None:
     ws["J50"] = dt.datetime(2019, 11, 19)  # a date format: calamine decides its value
 
 
+def _long_merge(ws: Any) -> None:
+    ws.merge_cells("H8:H20000")  # more findings than the reader's merge budget allows
+
+
 @pytest.mark.parametrize(
-    ("edit", "code"),
-    [(_far_cell(26), "file-too-large"), (_far_cell(1), "file-too-large"), (_date_in_row_50, "")],
-    ids=["far-cell-beyond-input-columns", "far-cell-in-input-columns", "date-cell-in-one-run"],
+    ("edit", "code", "finished"),
+    [
+        (_far_cell(26), "file-too-large", 1),
+        (_far_cell(1), "file-too-large", 0),
+        (_date_in_row_50, "", 0),
+        (_long_merge, "", 1),
+    ],
+    ids=[
+        "far-cell-beyond-input-columns",
+        "far-cell-in-input-columns",
+        "date-cell-in-one-run",
+        "merge-beyond-the-budget",
+    ],
 )
 def test_what_chunks_cannot_say_is_read_the_usual_way(
     vocab: Vocab,
@@ -192,6 +206,7 @@ def test_what_chunks_cannot_say_is_read_the_usual_way(
     fallbacks: list[Path],
     edit: Callable[[Any], None],
     code: str,
+    finished: int,
 ) -> None:
     path = _clerk(vocab, private_key, tmp_path / "unsure.xlsx", _many(), edit)
     usual = checkfile.check_file(path, vocab, public_key)
@@ -201,6 +216,7 @@ def test_what_chunks_cannot_say_is_read_the_usual_way(
     assert chunked is not None and chunked.result is not None
     assert chunked.result[0].rejected_code == code
     assert fallbacks == [path]
+    assert len(tiny_runs) == finished  # every run read: the whole file decided the fallback
 
 
 def _failing_run(read: Callable[[Any], Any], task: chunkread.Task) -> Any:
