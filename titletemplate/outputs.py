@@ -39,7 +39,7 @@ def consolidate(
     jobs > 1); returns the function that waits for them and gives their paths."""
     paths = (out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV)
     if jobs <= 1:
-        rows, groups = store.valid_rows(), store.valid_groups()
+        rows, groups = store.valid_rows(), store.valid_groups() if split_by_office else []
         done = write_consolidated(
             *paths, rows, vocab, groups=groups, split_by_office=split_by_office
         )
@@ -55,8 +55,9 @@ def _consolidate_in_worker(
 ) -> tuple[Path, Path]:
     vocab = Vocab(**vocab_fields)
     with Store(store_path) as store:
+        groups = store.valid_groups() if split else []  # only office sheets need them
         return write_consolidated(
-            *paths, store.valid_rows(), vocab, groups=store.valid_groups(), split_by_office=split
+            *paths, store.valid_rows(), vocab, groups=groups, split_by_office=split
         )
 
 
