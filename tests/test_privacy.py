@@ -6,10 +6,12 @@ batch) rather than repeating them."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import gc
 import io
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -212,7 +214,13 @@ def test_the_store_survives_a_hard_kill_mid_file(
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent)}
     cmd = [sys.executable, "-c", _HARD_KILL, str(folder), str(out), RECEIVED_AT]
-    assert subprocess.run(cmd, env=env, timeout=120, check=False).returncode == 9
+    # A session of its own, so that the worker processes it leaves behind go with it.
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    try:
+        assert proc.wait(timeout=120) == 9
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
     db = sqlite3.connect(out / "titletemplate.db")
     try:
         assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
