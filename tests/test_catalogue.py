@@ -57,3 +57,10 @@ def test_render_fills_placeholders() -> None:
         "id-number-checksum", {"row": 9, "column": "D", "value": "370102********1817"}
     )
     assert text == "第 9 行 证件号码(D 列)“370102********1817”校验位错误,请核对号码。"
+
+
+def test_render_blanks_missing_fields_and_none() -> None:
+    template = messages.MESSAGES["id-number-checksum"]
+    text = messages.render("id-number-checksum", {"row": None, "unused": "x"})
+    assert text == template.replace("{row}", "").replace("{column}", "").replace("{value}", "")
+    assert "{" not in text and "None" not in text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 
 # --- Attachment 1 layout texts (from the 2021 Rizhao notice, verbatim) -----------------
@@ -251,7 +250,7 @@ def render(code: str, fields: Mapping[str, object]) -> str:
     """Fill the Chinese template of `code` with the given fields; unknown fields become blank."""
     template = MESSAGES[code]
     values = _Blank({k: "" if v is None else str(v) for k, v in fields.items()})
-    return string.Formatter().vformat(template, (), values)
+    return template.format_map(values)  # __missing__ blanks unknown fields
 
 
 # --- Ingest outputs (report.py, corrections.py, exclusions.py, demo.py) -------------------
