@@ -139,8 +139,6 @@ def ingest(
             if progress:
                 progress(n, len(files))
         changed = _recompute(store)
-        summaries = _summaries(store, outcomes)
-        issues = _issues(store, outcomes, changed, mask_ids)
         corrections: list[Path] = []
         with contextlib.ExitStack() as stack:
             finish: Callable[[], list[Path]] = list
@@ -155,6 +153,8 @@ def ingest(
             merged = outputs.consolidate(
                 store, store_path, out, vocab, split_by_office, jobs, stack
             )
+            summaries = _summaries(store, outcomes)
+            issues = _issues(store, outcomes, changed, mask_ids)
             missing = _missing_units(expected, store)
             total = totals(summaries)
             errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries)
