@@ -132,6 +132,14 @@ def test_row_pads_missing_cells_and_blank_detection() -> None:
     assert not is_blank([None, 0])
 
 
+@given(
+    st.lists(st.none() | st.text(max_size=4) | st.sampled_from(["\u200b", "_x000D_", "\u3000a"]))
+)
+def test_a_row_is_blank_when_every_cell_cleans_to_nothing(cells: list[str | None]) -> None:
+    expected = all(c is None or not clean_text(c) for c in cells[:12])
+    assert is_blank(cells) == expected
+
+
 @pytest.mark.parametrize(
     ("value", "lossy"),
     [

@@ -218,7 +218,10 @@ def is_blank(raw: Sequence[object]) -> bool:
     for cell in raw[: len(COLUMNS)]:
         if cell is None:
             continue
-        if isinstance(cell, str) and not clean_text(cell):
-            continue
+        if isinstance(cell, str):
+            if cell[:1].isalnum():
+                return False  # clean_text keeps letters and digits: no need to clean it
+            if not clean_text(cell):
+                continue
         return False
     return True
