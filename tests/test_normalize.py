@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from titletemplate import normalize
 from titletemplate.normalize import (
     ErrorValue,
     FormulaValue,
@@ -181,3 +182,34 @@ def _f(code: str, column: str, value: str):  # type: ignore[no-untyped-def]
     from titletemplate.normalize import Finding
 
     return Finding(code, column, value)
+
+
+# Texts that reach the fast paths and texts that must not: every character class the full
+# path changes (controls, zero-width, NFKC forms, Unicode spaces, `_x000D_` in any width).
+_TEXTS = st.one_of(
+    st.text(max_size=30),
+    st.text(st.characters(max_codepoint=0x7F), max_size=30),
+    st.text(
+        st.sampled_from("张三·.• _x000DdaA9\u3000\u00a0\u200b\u00ad\ufeff１ｘＸ\x7f\t٣Ⅻﬁ"),
+        max_size=30,
+    ),
+    st.sampled_from(["_x000d_", "＿ｘ０００ｄ＿", "a\u2028b", "x" * 201, "欧阳 娜娜", "Zhang 三"]),
+)
+
+
+@settings(max_examples=1000)
+@given(_TEXTS)
+def test_clean_text_fast_path_gives_what_the_full_path_gives(text: str) -> None:
+    assert clean_text(text) == normalize._clean_text_full(text)
+
+
+def test_clean_text_fast_path_cannot_see_a_zero_width_character() -> None:
+    assert not any(chr(c).isprintable() for c in normalize._ZERO_WIDTH)
+
+
+@settings(max_examples=1000)
+@given(_TEXTS, st.sampled_from(sorted(normalize._TEXT_OF_STR)))
+def test_text_cells_of_distinct_columns_take_the_fast_path_unchanged(text: str, key: str) -> None:
+    fast = normalize._TEXT_OF_STR[key](text)
+    if len(fast) <= normalize.MAX_CELL_TEXT:  # longer ones go through normalize_cell
+        assert (fast, []) == normalize_cell(key, text)

@@ -99,13 +99,15 @@ def validate_row(raw: Sequence[object], vocab: Vocab, date1904: bool = False) ->
 
 @contextlib.contextmanager
 def caches_off() -> Iterator[None]:
-    """Validate with every memo off, each result worked out afresh from the cells: the rule
-    outcomes and canonical texts per vocabulary, per-row ID facts, normalised repeating cells
-    and parsed dates. The oracle the tests compare the remembered path with (process-wide, not
-    thread-safe). vocab.text_key keeps its cache: it depends on its argument alone."""
+    """Validate with every memo and fast path off, each result worked out afresh from the
+    cells: the rule outcomes and canonical texts per vocabulary, per-row ID facts, normalised
+    repeating cells, parsed dates and the fast path for text cells. The oracle the tests
+    compare the remembered path with (process-wide, not thread-safe). vocab.text_key keeps
+    its cache: it depends on its argument alone."""
     off: tuple[tuple[object, str, object], ...] = (
         (Vocab, "remember", False),
         (normalize, "MEMO_COLUMNS", frozenset()),
+        (normalize, "_TEXT_OF_STR", {}),
         (rules, "parse_yyyymmdd", rules.parse_yyyymmdd.__wrapped__),
     )
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in off]
