@@ -114,24 +114,25 @@ class SharedStrings:
 
     def __init__(self, items: list[bytes]) -> None:
         self._items = items
-        self._decoded: dict[int, str] = {}
+        # By index, None until decoded; Grid.add reads it directly (a call less per cell).
+        self.decoded: list[str | None] = [None] * len(items)
 
     def __len__(self) -> int:
         return len(self._items)
 
     def get(self, index: int) -> str:
-        text = self._decoded.get(index)
+        if index >= len(self._items):
+            raise _Unsure
+        text = self.decoded[index]
         if text is None:
-            if index >= len(self._items):
-                raise _Unsure
             item = self._items[index]
             if item[:3] == b"<t>" and item.find(b"<", 3) == len(item) - 4:  # <t>text</t>
-                text = self._decoded[index] = run_text(b"", item[3:-4])
+                text = self.decoded[index] = run_text(b"", item[3:-4])
                 return text
             runs = _T.findall(item)
             if len(runs) != item.count(b"<t>") + item.count(b"<t ") + item.count(b"<t/"):
                 raise _Unsure
-            text = self._decoded[index] = "".join(run_text(a, raw) for a, raw in runs)
+            text = self.decoded[index] = "".join(run_text(a, raw) for a, raw in runs)
         return text
 
 
@@ -196,20 +197,25 @@ class Grid:
         if not self.ok:
             return
         try:
-            strings, formats = self.decoder.strings, self._formats
+            strings, formats, rows = self.decoder.strings, self._formats, self.rows
+            decoded, max_rows = strings.decoded, self.max_rows
+            count = len(decoded)
             for row, col, attrs, child, child_attrs, text, inline in cells:
-                if row > self.max_rows:
+                if row > max_rows:
                     raise _Unsure  # the reader refuses the sheet by its extent
                 kind = (formats.get(attrs) or self._format(attrs))[0]
                 if kind == b"s" and child == b"v" and not child_attrs and text.isdigit():
-                    value: object = strings.get(int(text))  # the common case, inline
+                    index = int(text)  # the common case, inline
+                    value: object = decoded[index] if index < count else None
+                    if value is None:
+                        value = strings.get(index)
                 elif child == b"is" and inline is not None and kind == b"inlineStr":
                     value = run_text(*inline)
                 else:
                     value = self._value(row, col, attrs, child, child_attrs, text)
-                line = self.rows.get(row)
+                line = rows.get(row)
                 if line is None:
-                    line = self.rows[row] = [""] * self.width
+                    line = rows[row] = [""] * self.width
                 line[col] = value
         except _Unsure:
             self.ok = False
