@@ -56,6 +56,7 @@ from .preflight import Book, parser_errors, read_book
 from .privacy import mask_ids_in_text
 from .sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
 from .vocab import Vocab
+from .zipparts import Package
 
 MAX_DATA_ROWS = 100_000
 MAX_SHEET_CELLS = 4_000_000  # calamine allocates rows x columns cells, empty or not
@@ -99,7 +100,7 @@ def read_submission(
     data = preflight.load_checked(source)
     with (
         parser_errors(),
-        zipfile.ZipFile(io.BytesIO(data)) as zf,
+        Package(data) as zf,
         CalamineWorkbook.from_filelike(io.BytesIO(data)) as book_values,
     ):
         opened = open_book(zf, book_values, vocab, public_key, source.name, allow_unsigned)
