@@ -186,7 +186,7 @@ def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str
 _SLOTS = tuple((c.key, c.index) for c in COLUMNS)  # (key, zero-based index): read per cell
 # Columns whose values repeat from row to row (vocabulary entries, dates): their normalisation
 # is remembered per process, which makes a typical row ~1.5x cheaper to validate. Identifiers
-# and names are nearly all distinct and are not remembered. (rules.evaluate remembers the
+# and names are nearly all distinct and are not remembered. (rulerun.evaluate remembers the
 # outcomes of the rules that read only these columns.)
 REPEATING = frozenset(
     ("region_code", "id_type", "gender", "series", "level", "title_name", "issue_date",

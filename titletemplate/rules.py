@@ -51,7 +51,7 @@ class Rule:
     check: Check
     formula: FormulaBuilder | None = None  # the same rule as an Excel formula (TRUE = ok)
     dv: bool = False  # part of the target column's data validation (must fit 255 chars)
-    # For evaluate: whether a finding is an error and, if the rule reads only repeating
+    # For evaluating: whether a finding is an error and, if the rule reads only repeating
     # columns, the getter of the values its remembered outcome depends on.
     is_error: bool = field(init=False, repr=False, compare=False)
     by_values: Callable[[Mapping[str, str]], Any] | None = field(
@@ -417,33 +417,16 @@ BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 SHEET_RULES: dict[str, FormulaBuilder] = {"duplicate-person-title": fx.unique_person_title}
 
 
-_UNKNOWN = object()
-_OUTCOMES_MAX = 100_000  # remembered outcomes per vocabulary (~20 per distinct row pattern)
-
-
 def evaluate(row: RowData, vocab: Vocab, rules: Sequence[Rule] = RULES) -> list[tuple[Rule, str]]:
     """Run the rules in table order; a rule is skipped once a column it reads has an error.
 
-    A rule that reads only repeating columns (Rule.by_values) is a function of their values
-    and the vocabulary (test_validate_parity checks this), so its outcome is remembered per
-    vocabulary: most rows then cost a dictionary look-up per such rule instead of a check."""
-    outcomes = vocab.cache("rule-outcomes")
-    if len(outcomes) > _OUTCOMES_MAX:
-        outcomes.clear()
-    values, remembered = row.values, outcomes.get
+    The plain loop: ingest runs rulerun.evaluate, which gives the same findings cheaper."""
     failed: set[str] = set()
     found: list[tuple[Rule, str]] = []
     for rule in rules:
         if failed and not failed.isdisjoint(rule.columns):
             continue
-        by_values = rule.by_values
-        if by_values is None:
-            detail = rule.check(row, vocab)
-        else:
-            key = (rule.check, by_values(values))
-            detail = remembered(key, _UNKNOWN)
-            if detail is _UNKNOWN:
-                detail = outcomes[key] = rule.check(row, vocab)
+        detail = rule.check(row, vocab)
         if detail is None:
             continue
         found.append((rule, detail))

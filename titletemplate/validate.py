@@ -11,7 +11,8 @@ from . import normalize, rules
 from .columns import COLUMNS
 from .errors import Severity
 from .normalize import Finding, normalize_row
-from .rules import RowData, evaluate
+from .rulerun import evaluate
+from .rules import RowData
 from .vocab import Vocab
 
 _KEYS = tuple(c.key for c in sorted(COLUMNS, key=lambda c: c.index))

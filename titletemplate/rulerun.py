@@ -1,0 +1,140 @@
+"""Runs the rule table over ingested rows cheaply, with the findings of rules.evaluate: rules on
+repeating columns are remembered in groups per vocabulary, and one quick test passes at once the
+ID, name and certificate rules of a clean row (test_validate_parity compares the two)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+from typing import Any
+
+from . import formulas as fx
+from . import messages, rules
+from .idcard import check_char
+from .rules import ADULT_AGE, RULES, RowData, Rule
+from .vocab import GB11643, Vocab
+
+_OUTCOMES_MAX = 100_000  # remembered group outcomes per vocabulary (~7 per distinct row pattern)
+_DIGITS = frozenset("0123456789")
+_Outcome = tuple[tuple[tuple[Rule, str], ...], frozenset[str]]  # findings, failed targets
+
+
+class _Group:
+    """Consecutive rules that read only repeating columns: their findings are a function of
+    those columns' values and the vocabulary (Rule.by_values), remembered as one outcome. Its
+    identity is part of the memo key (hashed by id: cheaper than a tuple of rules)."""
+
+    __slots__ = ("columns", "rules", "values_of")
+
+    def __init__(self, group: Sequence[Rule]) -> None:
+        self.rules = tuple(group)
+        columns = sorted({c for r in group for c in r.columns})
+        self.columns = frozenset(columns)
+        self.values_of: Callable[[Any], Any] = itemgetter(*columns)
+
+
+def _plan(table: Sequence[Rule]) -> tuple[Rule | _Group, ...]:
+    """The table with its runs of remembered rules as groups. A rule joins the group before it
+    when the columns of one contain the other's (series, level and title rules become one
+    group), so that a group's values repeat about as often as its busiest column's."""
+    steps: list[Rule | list[Rule]] = []
+    for rule in table:
+        if rule.by_values is None:
+            steps.append(rule)
+            continue
+        group, columns = [rule], set(rule.columns)
+        while steps and isinstance(steps[-1], list):
+            before = {c for r in steps[-1] for c in r.columns}
+            if not (before <= columns or columns <= before):
+                break
+            group, columns = [*steps.pop(), *group], columns | before  # type: ignore[misc]
+        steps.append(group)
+    return tuple(_Group(s) if isinstance(s, list) else s for s in steps)
+
+
+_PLAN = _plan(RULES)
+_GROUPS = tuple(s for s in _PLAN if isinstance(s, _Group))  # the plan once PASSED rules pass
+# The rules _distinct_cells_pass vouches for: all that read a column whose values are distinct.
+PASSED = frozenset(r.code for r in RULES if r.by_values is None)
+
+
+def evaluate(row: RowData, vocab: Vocab) -> list[tuple[Rule, str]]:
+    """What rules.evaluate(row, vocab) gives, in the same order (the plain loop inside
+    validate.caches_off, where nothing is remembered)."""
+    if not vocab.remember:
+        return rules.evaluate(row, vocab)
+    outcomes: dict[tuple[_Group, Any], _Outcome] = vocab.cache("rule-outcomes")
+    if len(outcomes) > _OUTCOMES_MAX:
+        outcomes.clear()
+    values, remembered = row.values, outcomes.get
+    failed: set[str] = set()
+    found: list[tuple[Rule, str]] = []
+    for step in _GROUPS if _distinct_cells_pass(row, vocab) else _PLAN:
+        if isinstance(step, _Group):
+            if failed and not failed.isdisjoint(step.columns):
+                _run(step.rules, row, vocab, failed, found)  # rare: not what was remembered
+                continue
+            key = (step, step.values_of(values))
+            outcome = remembered(key)
+            if outcome is None:
+                group_found: list[tuple[Rule, str]] = []
+                group_failed: set[str] = set()
+                _run(step.rules, row, vocab, group_failed, group_found)
+                outcome = outcomes[key] = (tuple(group_found), frozenset(group_failed))
+            if outcome[0]:
+                found.extend(outcome[0])
+                failed.update(outcome[1])
+        else:
+            _run((step,), row, vocab, failed, found)
+    return found
+
+
+def _run(
+    table: Sequence[Rule],
+    row: RowData,
+    vocab: Vocab,
+    failed: set[str],
+    found: list[tuple[Rule, str]],
+) -> None:
+    """rules.evaluate's loop over `table`, adding to `failed` and `found`."""
+    for rule in table:
+        if failed and not failed.isdisjoint(rule.columns):
+            continue
+        detail = rule.check(row, vocab)
+        if detail is not None:
+            found.append((rule, detail))
+            if rule.is_error:
+                failed.add(rule.target)
+
+
+def _distinct_cells_pass(row: RowData, vocab: Vocab) -> bool:
+    """True only if every rule in PASSED passes the row: text certificate and ID cells, an 18-
+    character GB 11643 number with the right check character, birth date, area and gender
+    digit, a name without digits, a certificate number without spaces, the issue date not
+    before the 18th birthday. False says nothing. The common row: one test instead of 17
+    checks; test_rulerun checks it never passes a row one of those rules would flag."""
+    values, raw = row.values, row.raw
+    if raw.get("cert_no").__class__ is not str or raw.get("id_number").__class__ is not str:
+        return False  # numeric cells: the precision and numeric-ID rules decide
+    name = values["name"]
+    if " " in values["cert_no"] or not name or not _DIGITS.isdisjoint(name):
+        return False
+    facts = rules._id_facts(row, vocab)
+    number, id_type, born = facts.shaped, facts.id_type, facts.born
+    if number is None or id_type is None or born is None or born.year < fx.MIN_YEAR:
+        return False
+    if id_type.prefixes or id_type.check != GB11643 or check_char(number[:17]) != number[17]:
+        return False
+    if number.startswith("37") and number[:6] not in rules._id_areas(vocab):
+        return False
+    gender = values["gender"]
+    if gender in messages.GENDERS and gender != messages.GENDERS[number[16] in "02468"]:
+        return False
+    issued = rules.parse_yyyymmdd(values["issue_date"])
+    if issued is None:
+        return True
+    # Date order is (year, month, day) order; no date falls between a 29 February birthday
+    # and the 1 March rules._date_adult takes in a common year.
+    adult = (born.year + ADULT_AGE, born.month, born.day)
+    return adult[0] <= dt.MAXYEAR and (issued.year, issued.month, issued.day) >= adult
