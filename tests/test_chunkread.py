@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import multiprocessing
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -55,6 +55,11 @@ def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 
     monkeypatch.setattr(checkfile, "check_file", spy)
     return called
+
+
+def _settled(checked: Iterable[checkfile.Checked | None]) -> list[checkfile.Checked | None]:
+    """Each streamed Checked settled while its pool is still there."""
+    return [None if c is None else checkfile.settle(c) for c in checked]
 
 
 def _clerk(
@@ -115,7 +120,7 @@ def test_every_corpus_file_gives_the_usual_result(
     tiny_runs: list[int],
 ) -> None:
     for _, path in returned_corpus:
-        chunked = checkfile._check_large(pool, path, vocab, public_key)
+        chunked = checkfile.settle(checkfile._check_large(pool, path, vocab, public_key))
         assert chunked == checkfile.check_file(path, vocab, public_key), path.name
     assert len(tiny_runs) > len(returned_corpus) // 2  # the others are rejected or unusual
 
@@ -138,7 +143,7 @@ def test_a_file_read_in_many_runs_gives_the_usual_result(
     path = _clerk(vocab, private_key, tmp_path / "many.xlsx", rows, edit)
     usual = checkfile.check_file(path, vocab, public_key)
     fallbacks.clear()
-    (chunked,) = checkfile.checked_files([path], vocab, public_key, jobs=2)
+    (chunked,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert chunked == usual
     assert fallbacks == [] and len(tiny_runs) == 1 and tiny_runs[0] > 10
 
@@ -151,7 +156,7 @@ def test_odd_cells_are_found_chunk_by_chunk(
     tiny_runs: list[int],
 ) -> None:
     path = _clerk(vocab, private_key, tmp_path / "odd.xlsx", _many(), _odd_cells)
-    (chunked,) = checkfile.checked_files([path], vocab, public_key, jobs=2)
+    (chunked,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert chunked is not None and chunked.result is not None
     found = {(i.code, i.excel_row, i.column) for i in chunked.result[2]}
     assert {
@@ -211,7 +216,7 @@ def test_what_chunks_cannot_say_is_read_the_usual_way(
     path = _clerk(vocab, private_key, tmp_path / "unsure.xlsx", _many(), edit)
     usual = checkfile.check_file(path, vocab, public_key)
     fallbacks.clear()
-    (chunked,) = checkfile.checked_files([path], vocab, public_key, jobs=2)
+    (chunked,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert chunked == usual
     assert chunked is not None and chunked.result is not None
     assert chunked.result[0].rejected_code == code
@@ -236,7 +241,7 @@ def test_a_failing_run_rejects_its_file(
     path = _clerk(vocab, private_key, tmp_path / "fails.xlsx", _many())
     # Worker processes are forked when the pool starts, so they run this function.
     monkeypatch.setattr(chunkread, "read_chunk", partial(_failing_run, chunkread.read_chunk))
-    (done,) = checkfile.checked_files([path], vocab, public_key, jobs=2)
+    (done,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert done is not None and done.result is not None
     record, rows, issues = done.result
     assert (record.rejected_code, rows) == ("file-unreadable", [])
@@ -260,6 +265,6 @@ def test_workers_started_by_spawn_read_the_runs(
     monkeypatch.setattr(
         checkfile, "ProcessPoolExecutor", partial(ProcessPoolExecutor, mp_context=spawn)
     )
-    (chunked,) = checkfile.checked_files([path], vocab, public_key, jobs=2)
+    (chunked,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert chunked == usual
     assert fallbacks == [] and tiny_runs[0] > 10

@@ -4,7 +4,8 @@ process or in worker processes that read ahead of the store, in file order.
 A file with more than SPLIT_ROWS input rows is read by one worker and its rows are then
 validated in chunks by all of them: validation is most of the work for a large file
 (100,000 rows: ~3.5 s to read, ~7 s to validate on one core). A single large file is read by
-all of them as well (chunkread.py), validated where each run of rows is read."""
+all of them as well (chunkread.py), validated where each run of rows is read, and its records
+are streamed to the store as the runs arrive."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ import hashlib
 import pickle
 import traceback
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -67,6 +69,7 @@ class Checked:
     result: tuple[NewSubmission, list[NewRow], list[NewIssue]] | None = None
     crash: BaseException | None = None  # an unexpected error, logged by the batch process
     unvalidated: Unvalidated | None = None  # instead of result: rows to validate in chunks
+    streamed: Streamed | None = None  # instead of result: records as the workers read them
 
 
 def check_file(
@@ -208,7 +211,8 @@ def _worth_a_pool(files: Sequence[Path]) -> bool:
 def checked_files(
     files: Sequence[Path], vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
 ) -> Iterator[Checked | None]:
-    """Per file, in order: its Checked from a worker, or None (checked in this process)."""
+    """Per file, in order: its Checked from a worker, or None (checked in this process). A
+    streamed Checked needs the pool: use it before asking for the next one."""
     if jobs <= 1 or not _worth_a_pool(files):
         yield from (None for _ in files)
         return
@@ -237,21 +241,27 @@ def checked_files(
 def _check_large(
     pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
 ) -> Checked:
-    """A single large file read and validated by every worker, run by run of rows; when that
-    cannot say, read here (its rows need not travel) and validated by the pool."""
+    """A single large file read and validated by every worker, run by run of rows (its
+    records streamed as the runs arrive); when that cannot say, read here (its rows need not
+    travel) and validated by the pool."""
     done = _read_in_chunks(pool, path, vocab, public_key)
-    if done is None:
-        done = check_file(path, vocab, public_key, split_rows=SPLIT_ROWS)
-        if done.unvalidated is not None:
-            done = _validate_in_pool(pool, done.sha256, done.unvalidated)
+    return _check_usual(pool, path, vocab, public_key) if done is None else done
+
+
+def _check_usual(
+    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
+) -> Checked:
+    done = check_file(path, vocab, public_key, split_rows=SPLIT_ROWS)
+    if done.unvalidated is not None:
+        done = _validate_in_pool(pool, done.sha256, done.unvalidated)
     return done
 
 
 def _read_in_chunks(
     pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
 ) -> Checked | None:
-    """check_file's result by chunkread; None when only check_file can say (a rejected file
-    too: check_file says why in its own words)."""
+    """check_file's result by chunkread, streamed; None when only check_file can say (a
+    rejected file too: check_file says why in its own words)."""
     try:
         sha = file_sha256(path)
     except OSError:
@@ -270,33 +280,90 @@ def _read_in_chunks(
     if started is None:
         return None
     record = _record(base, started.identity, DATA_SHEET)
-    checked: list[NewRow] = []
-    issues: list[NewIssue] = []
-    summaries: list[chunkread.Summary] = []
-    try:
-        for future in started.futures:
-            done = future.result()
+    usual = partial(_check_usual, pool, path, vocab, public_key)
+    return Checked(sha, streamed=Streamed(record, started, vocab, usual))
+
+
+class Unfinished(Exception):
+    """A streamed file's runs cannot give check_file's result after all (a run or the whole
+    file only the usual read can say, or a failing worker): whoever was storing its records
+    rolls them back and stores `redo()` instead."""
+
+    def __init__(self, redo: Callable[[], Checked]) -> None:
+        super().__init__("chunked read unfinished")
+        self.redo = redo
+
+
+class Streamed:
+    """A single large file's records as the workers' runs arrive, so that the batch process
+    stores them while the workers still read (it would wait otherwise): iterate rows() to
+    the end, then issues(); either may raise Unfinished. Each may be iterated once."""
+
+    __slots__ = ("_issues", "_rows", "_started", "_summaries", "_usual", "_vocab", "record")
+
+    def __init__(
+        self,
+        record: NewSubmission,
+        started: chunkread.Started,
+        vocab: Vocab,
+        usual: Callable[[], Checked],
+    ) -> None:
+        self.record = record
+        self._started = started
+        self._vocab = vocab
+        self._usual = usual
+        self._summaries: list[chunkread.Summary] = []
+        self._rows: list[int] = []  # Excel rows of the input rows so far
+        self._issues: list[NewIssue] = []  # row issues so far
+
+    def rows(self) -> Iterator[NewRow]:
+        for future in self._started.futures:
+            try:
+                done = future.result()
+            except Exception as exc:
+                self.cancel()
+                raise Unfinished(partial(_crashed, self.record, exc)) from exc
             if done is None:
-                break
+                self.cancel()
+                raise Unfinished(self._usual)
             summary, packed = done
-            chunk_rows, chunk_issues = _unpack(packed)
-            checked += chunk_rows
-            issues += chunk_issues
-            summaries.append(summary)
-    except Exception as exc:
-        _cancel(started.futures)
-        return _crashed(record, exc)
-    if len(summaries) < len(started.futures):
-        _cancel(started.futures)
-        return None
+            rows, issues = _unpack(packed)
+            self._summaries.append(summary)
+            self._rows += (r.excel_row for r in rows)
+            self._issues += issues
+            yield from rows
+
+    def issues(self) -> Iterator[NewIssue]:
+        """File-level issues first, then the rows' (check_file's order)."""
+        if len(self._summaries) < len(self._started.futures):
+            raise ValueError("issues() before the last row")
+        try:
+            found = chunkread.finish(
+                self._started, self._summaries, self._rows, self._vocab, self.record.file_name
+            )
+        except SubmissionError:
+            raise Unfinished(self._usual) from None  # check_file rejects it in its own words
+        if found is None:
+            raise Unfinished(self._usual)
+        yield from _issue_records(found)
+        yield from self._issues
+
+    def cancel(self) -> None:
+        """Runs not started yet are not read (the records are not wanted after all)."""
+        _cancel(self._started.futures)
+
+
+def settle(done: Checked) -> Checked:
+    """`done` with a streamed file's records in memory: what storing it stores."""
+    stream = done.streamed
+    if stream is None:
+        return done
     try:
-        found = chunkread.finish(started, summaries, (r.excel_row for r in checked), vocab,
-                                 path.name)  # fmt: skip
-    except SubmissionError:
-        return None
-    if found is None:
-        return None
-    return Checked(sha, "", (record, checked, _issue_records(found) + issues))
+        rows = list(stream.rows())
+        issues = list(stream.issues())
+    except Unfinished as unfinished:
+        return settle(unfinished.redo())
+    return Checked(done.sha256, "", (stream.record, rows, issues))
 
 
 def _cancel(futures: Sequence[Future[Any]]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import messages, outputs, reader
-from .checkfile import Checked, check_file, checked_files, file_sha256
+from .checkfile import Checked, Unfinished, check_file, checked_files, file_sha256
 from .checkfile import row_hash as row_hash  # re-exported API
 from .columns import BY_KEY
 from .dedupesql import Finding
@@ -206,9 +206,19 @@ def _ingest_file(
         return _Outcome(str(path), name, None, "file-unreadable", (note,))
     known = store.find(checked.sha256)
     if known is not None and known.status != "rejected":
+        if checked.streamed is not None:
+            checked.streamed.cancel()
         return _Outcome(str(path), name, known.id, notes=(("file-already-ingested", ""),))
     if checked.crash is not None:
         _log.error("unexpected error in %s", name, exc_info=checked.crash)
+    stream = checked.streamed
+    if stream is not None:
+        sub = replace(stream.record, received_at=received)
+        try:
+            sid, superseded = store.add(sub, stream.rows(), stream.issues())
+        except Unfinished as unfinished:  # rolled back: nothing of it is stored
+            return _ingest_file(store, path, vocab, public_key, received, unfinished.redo())
+        return _Outcome(str(path), name, sid, "", (), tuple(s.id for s in superseded))
     if checked.result is None:
         raise RuntimeError("file checked without a result")
     sub, rows, issues = checked.result

@@ -175,10 +175,12 @@ class Store:
         return {r[0]: StoredSubmission(*r) for r in self._select_in(sql, ids)}
 
     def add(
-        self, sub: NewSubmission, rows: Sequence[NewRow], issues: Sequence[NewIssue]
+        self, sub: NewSubmission, rows: Iterable[NewRow], issues: Iterable[NewIssue]
     ) -> tuple[int, tuple[StoredSubmission, ...]]:
         """Store one file in one transaction; a current submission of the same template is
-        superseded (its rows leave the current set and stay in history).
+        superseded (its rows leave the current set and stay in history). `rows` is consumed
+        as it is stored (it may still be arriving), then `issues`; an exception from either
+        rolls the whole file back.
 
         Returns:
             The new submission id and the submissions it superseded.
