@@ -30,7 +30,11 @@ def test_notice_example_id_has_wrong_check_char() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["", "1234", "3701021973082918a", "３７０１０２１９７３０８２９１８１"]
+    "bad",
+    [
+        *("", "1234", "3701021973082918a", "３７０１０２１９７３０８２９１８１"),
+        *("+3701021973082918", "3701_021973082918", "٣7010219730829181", " 3701021973082918"),
+    ],
 )
 def test_check_char_rejects_non_digits(bad: str) -> None:
     with pytest.raises(ValueError):
@@ -67,3 +71,9 @@ def test_any_single_digit_change_breaks_the_check(first17: str, pos: int, delta:
     number = idcard.complete(first17)
     changed = number[:pos] + str((int(number[pos]) + delta) % 10) + number[pos + 1 :]
     assert not idcard.has_valid_check_char(changed)
+
+
+@given(st.text("0123456789", min_size=17, max_size=17))
+def test_check_char_is_the_weighted_sum_of_the_standard(first17: str) -> None:
+    total = sum(int(d) * w for d, w in zip(first17, idcard.WEIGHTS, strict=True))
+    assert idcard.check_char(first17) == "10X98765432"[total % 11]

@@ -53,6 +53,8 @@ def test_the_quick_pass_stands_for_the_rules_on_distinct_columns() -> None:
         ({"id_number": "370102198002291816", "issue_date": "19980228"}, False),
         ({"id_number": "370102198002291816", "issue_date": "19980301"}, True),
         ({"id_type": "护照", "id_number": "E12345678"}, False),
+        ({"id_number": "370102998501011810", "issue_date": "99991231"}, False),  # 18 after 9999
+        ({"id_number": "370102190001011812"}, False),  # born before MIN_YEAR
     ],
     ids=lambda v: str(v),
 )

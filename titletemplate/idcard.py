@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from operator import mul
 
 # ISO 7064 MOD 11-2 weights for positions 1..17 (= 2**(18 - i) mod 11).
 WEIGHTS: tuple[int, ...] = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"  # indexed by the weighted sum mod 11
 ID_LENGTH = 18
 _ASCII_DIGITS = frozenset("0123456789")
-_ZERO_OFFSET = ord("0") * sum(WEIGHTS)
 
 
 def check_char(first17: str) -> str:
@@ -21,10 +19,11 @@ def check_char(first17: str) -> str:
     """
     if len(first17) != 17 or not _digits(first17):
         raise ValueError("need 17 ASCII digits")
-    # The digits' byte values are 48 + digit: one weighted sum in C, then the 48s taken off
-    # (called once per row, this is ~3x faster than int() per digit).
-    total = sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _ZERO_OFFSET
-    return CHECK_CHARS[total % 11]
+    # Weight i is 2**(18 - i) mod 11 and 13 = 2 (mod 11), so the weighted sum is, mod 11,
+    # twice the digits read as a base-13 number: one int() in C, ~4x faster than summing the
+    # weighted digits (test_idcard compares the two). int() also takes signs, spaces,
+    # underscores and non-ASCII digits: the check above leaves it ASCII digits only.
+    return CHECK_CHARS[2 * int(first17, 13) % 11]
 
 
 def _digits(text: str) -> bool:
