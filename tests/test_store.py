@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from titletemplate import store as store_module
 from titletemplate.dedupesql import Finding
 from titletemplate.errors import StoreError
 from titletemplate.exclusions import ExclusionEntry, ExclusionKind
@@ -183,3 +184,37 @@ def test_a_version_1_database_gets_the_dedupe_keys_of_its_rows_and_lists(tmp_pat
         ("11010119900307803X", "一级教师")
     ]
     db.close()
+
+
+def _rows_in_database_file(path: Path, copy: Path) -> int:
+    """Rows the database file holds without its WAL."""
+    copy.write_bytes(path.read_bytes())
+    db = sqlite3.connect(copy)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'rows'").fetchone():
+            return 0  # not even the schema
+        return int(db.execute("SELECT COUNT(*) FROM rows").fetchone()[0])
+    finally:
+        db.close()
+
+
+def test_commits_leave_the_wal_to_checkpoint_which_copies_it_into_the_database(
+    tmp_path: Path,
+) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add(_sub("a"), _rows(*((r, True) for r in range(8, 2008))), [])
+        assert _rows_in_database_file(tmp_path / "s.db", tmp_path / "before.db") == 0
+        store.checkpoint()
+        assert _rows_in_database_file(tmp_path / "s.db", tmp_path / "after.db") == 2000
+
+
+def test_a_large_wal_is_copied_and_truncated_when_it_passes_its_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "WAL_BYTES", 64 * 2**10)
+    wal = tmp_path / "s.db-wal"
+    with Store(tmp_path / "s.db") as store:
+        store.add(_sub("a"), _rows(*((r, True) for r in range(8, 2008))), [])
+        assert _rows_in_database_file(tmp_path / "s.db", tmp_path / "copy.db") == 2000
+        store.add(_sub("b", "tpl-2"), _rows((8, True)), [])
+        assert wal.stat().st_size <= 64 * 2**10

@@ -161,6 +161,7 @@ def ingest(
             report_json = write_report_json(
                 out / REPORT_JSON, summaries, issues, total, missing, mask_ids
             )
+            store.checkpoint()  # while the output workers are still busy
             xlsx, csv_path = merged()
             corrections = finish()
     return IngestResult(

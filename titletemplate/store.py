@@ -21,6 +21,11 @@ from .schema import KEYS, SCHEMA_VERSION, TEXT_KEY_FUNCTION, UPPER_FUNCTION, mig
 from .vocab import text_key
 
 BUSY_TIMEOUT_MS = 30_000  # another ingest may hold the write lock for one file's transaction
+# The WAL is copied into the database when it grows past this (and by `checkpoint`, which
+# ingest calls when it would wait anyway): SQLite's default of 4 MB made the commit of every
+# large file pay for it (~0.2 s for 100,000 rows, a 33 MB WAL). The WAL file is truncated
+# back to this size once copied, so it stays bounded however long the batch.
+WAL_BYTES = 128 * 2**20
 _VALUES = ", ".join(KEYS)
 
 
@@ -122,6 +127,9 @@ class Store:
             # WAL with NORMAL syncs at checkpoints, not at every file's commit: a power cut
             # can lose the last files' commits (ingest them again) but never corrupts the store.
             self._db.execute("PRAGMA synchronous = NORMAL")
+            page = self._db.execute("PRAGMA page_size").fetchone()[0]
+            self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_BYTES // page}")
+            self._db.execute(f"PRAGMA journal_size_limit = {WAL_BYTES}")
             self._db.execute("PRAGMA foreign_keys = ON")
             # Recomputing statuses works in temporary tables: on disk, never all in memory.
             self._db.execute("PRAGMA temp_store = FILE")
@@ -133,6 +141,11 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database now, without waiting for readers (what the WAL
+        holds stays safe either way; this only spares a later commit the copy)."""
+        self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def __enter__(self) -> Store:
         return self
