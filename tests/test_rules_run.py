@@ -96,7 +96,7 @@ def test_quick_pass_never_passes_a_row_a_rule_would_flag(cells: list[object], na
 
 
 @MANY
-@given(cells=st.lists(ROW, min_size=1, max_size=3), narrow=st.booleans())
+@given(cells=st.lists(st.one_of(ROW, _near_clean()), min_size=1, max_size=3), narrow=st.booleans())
 def test_evaluate_gives_the_findings_of_the_plain_loop(
     cells: list[list[object]], narrow: bool
 ) -> None:
@@ -113,9 +113,28 @@ def test_groups_are_runs_of_remembered_rules_merged_by_shared_columns() -> None:
         "issue-date-missing", "issuer-missing", "review-body-missing",
     ]  # fmt: skip
     assert groups[3][-1] == "title-alias"
+    columns = [c for s in rulerun._GROUPS for c in s.columns]
     assert [r.code for s in rulerun._GROUPS for r in s.rules] == [
         r.code for r in RULES if r.by_values is not None
     ]
+    assert len(columns) == len(set(columns))  # what lets a clean row look them up together
+    assert [[r.code for r in s.rules] for s in rulerun._QUICK] == [
+        [c for g in groups if g[0] != "issue-date-missing" for c in g],
+        groups[4],
+    ]
+
+
+def test_a_clean_row_with_vocabulary_and_date_findings_keeps_table_order() -> None:
+    change = {"region_code": "未知", "issue_date": "20991231", "review_body": "某某公司"}
+    cells = [{**GOOD, **change}[k] for k in _KEYS]
+    assert rulerun._distinct_cells_pass(_row(cells), VOCAB)
+    for _ in range(2):  # cold, then remembered
+        found = rulerun.evaluate(_row(cells), VOCAB)
+        assert [r.code for r, _ in found] == [
+            "region-unknown",
+            "issue-date-out-of-window",
+            "review-body-unknown",
+        ]
 
 
 # A table where an error outside a group lands on a column the group reads first: the group

@@ -52,9 +52,19 @@ def _plan(table: Sequence[Rule]) -> tuple[Rule | _Group, ...]:
 
 
 _PLAN = _plan(RULES)
-_GROUPS = tuple(s for s in _PLAN if isinstance(s, _Group))  # the plan once PASSED rules pass
+_GROUPS = tuple(s for s in _PLAN if isinstance(s, _Group))
 # The rules _distinct_cells_pass vouches for: all that read a column whose values are distinct.
 PASSED = frozenset(r.code for r in RULES if r.by_values is None)
+# Once those pass, only the groups are left, and no two of them read the same column
+# (test_rules_run): each outcome stands alone. The groups on columns with a closed set of
+# values (vocabulary entries, gender: a few thousand combinations) are then looked up as one;
+# issue dates, thousands of values, stay apart.
+_OPEN = frozenset({"issue_date"})
+_QUICK = (
+    _Group([r for g in _GROUPS if not g.columns & _OPEN for r in g.rules]),
+    *(g for g in _GROUPS if g.columns & _OPEN),
+)
+_TABLE_ORDER = {r.code: i for i, r in enumerate(RULES)}
 
 
 def evaluate(row: RowData, vocab: Vocab) -> list[tuple[Rule, str]]:
@@ -66,26 +76,46 @@ def evaluate(row: RowData, vocab: Vocab) -> list[tuple[Rule, str]]:
     if len(outcomes) > _OUTCOMES_MAX:
         outcomes.clear()
     values, remembered = row.values, outcomes.get
-    failed: set[str] = set()
     found: list[tuple[Rule, str]] = []
-    for step in _GROUPS if _distinct_cells_pass(row, vocab) else _PLAN:
+    if _distinct_cells_pass(row, vocab):
+        parts = 0
+        for group in _QUICK:
+            key = (group, group.values_of(values))
+            outcome = remembered(key) or _remember(outcomes, key, row, vocab)
+            if outcome[0]:
+                found.extend(outcome[0])
+                parts += 1
+        if parts > 1:  # rare: findings of both the merged group and the dates
+            found.sort(key=lambda f: _TABLE_ORDER[f[0].code])
+        return found
+    failed: set[str] = set()
+    for step in _PLAN:
         if isinstance(step, _Group):
             if failed and not failed.isdisjoint(step.columns):
                 _run(step.rules, row, vocab, failed, found)  # rare: not what was remembered
                 continue
             key = (step, step.values_of(values))
-            outcome = remembered(key)
-            if outcome is None:
-                group_found: list[tuple[Rule, str]] = []
-                group_failed: set[str] = set()
-                _run(step.rules, row, vocab, group_failed, group_found)
-                outcome = outcomes[key] = (tuple(group_found), frozenset(group_failed))
+            outcome = remembered(key) or _remember(outcomes, key, row, vocab)
             if outcome[0]:
                 found.extend(outcome[0])
                 failed.update(outcome[1])
         else:
             _run((step,), row, vocab, failed, found)
     return found
+
+
+def _remember(
+    outcomes: dict[tuple[_Group, Any], _Outcome],
+    key: tuple[_Group, Any],
+    row: RowData,
+    vocab: Vocab,
+) -> _Outcome:
+    """The findings of the group key[0] and the targets they fail, for an empty failed set."""
+    found: list[tuple[Rule, str]] = []
+    failed: set[str] = set()
+    _run(key[0].rules, row, vocab, failed, found)
+    outcome = outcomes[key] = (tuple(found), frozenset(failed))
+    return outcome
 
 
 def _run(
