@@ -246,18 +246,7 @@ class Store:
                     for r in rows
                 ),
             )
-            row_ids = dict(
-                db.execute(
-                    "SELECT excel_row, id FROM rows WHERE submission_id = ?", (new_id,)
-                ).fetchall()
-            )
-            self._insert_issues(
-                db,
-                [
-                    (new_id, row_ids.get(i.excel_row) if i.excel_row else None, _origin(i), i)
-                    for i in issues
-                ],
-            )
+            self._insert_issues(db, [(new_id, None, _origin(i), i) for i in issues])
         return new_id, superseded
 
     def _supersede(
@@ -285,9 +274,13 @@ class Store:
     def _insert_issues(
         db: sqlite3.Connection, items: Iterable[tuple[int, int | None, str, NewIssue]]
     ) -> None:
+        """Row id None: the issue's row of its submission, if it has one, found through the
+        (submission_id, excel_row) index (no map of a large file's rows in memory)."""
         db.executemany(
             "INSERT INTO issues (submission_id, row_id, origin, code, severity, sheet, row,"
-            ' "column", value, value_masked, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            ' "column", value, value_masked, detail) VALUES (?1, COALESCE(?2, (SELECT id'
+            " FROM rows WHERE submission_id = ?1 AND excel_row = ?7)), ?3, ?4, ?5, ?6, ?7, ?8,"
+            " ?9, ?10, ?11)",
             [
                 (
                     sid,
