@@ -53,11 +53,13 @@ def _cur(revoked: bool, ecert: bool) -> list[str]:
         "CREATE TEMP TABLE dedupe_cur (seq INTEGER PRIMARY KEY, row_id INTEGER NOT NULL,"
         " state INTEGER NOT NULL, cert_key TEXT NOT NULL, id_type TEXT NOT NULL,"
         " id_key TEXT NOT NULL, title_key TEXT NOT NULL, row_hash TEXT NOT NULL)",
-        "INSERT INTO dedupe_cur SELECT ROW_NUMBER() OVER (ORDER BY r.submission_id, r.excel_row),"
-        f" r.id, CASE WHEN {is_revoked} THEN {_REVOKED}"
+        # seq is the rowid SQLite gives each row of the new table in the ORDER BY's order
+        # (1, 2, ...); ROW_NUMBER() over that order took twice as long (0.17 s for 100,000).
+        f"INSERT INTO dedupe_cur SELECT NULL, r.id, CASE WHEN {is_revoked} THEN {_REVOKED}"
         f" WHEN r.checked = 'invalid' THEN {_INVALID} WHEN {is_ecert} THEN {_ECERT}"
         f" ELSE {_PENDING} END, r.cert_key, r.id_type, r.id_key, r.title_key, r.row_hash"
-        " FROM rows r JOIN submissions s ON s.id = r.submission_id WHERE s.status = 'current'",
+        " FROM rows r JOIN submissions s ON s.id = r.submission_id WHERE s.status = 'current'"
+        " ORDER BY r.submission_id, r.excel_row",
     ]
 
 
