@@ -14,11 +14,13 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 SOFFICE_ENV = "TITLETEMPLATE_SOFFICE"  # explicit soffice binary
+T = TypeVar("T")
 UNO_PYTHON_ENV = "TITLETEMPLATE_UNO_PYTHON"  # a python that can `import uno`
 XLSX_FILTER = "Calc MS Excel 2007 XML"
 PDF_FILTER = "calc_pdf_Export"
@@ -47,6 +49,10 @@ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XM
 
 class LibreOfficeError(RuntimeError):
     """soffice is missing, timed out, or produced no output (a tooling failure, not a finding)."""
+
+
+class LibreOfficeCrash(LibreOfficeError):
+    """LibreOffice or the UNO script was killed by a signal (e.g. a segfault)."""
 
 
 def find_soffice() -> str | None:
@@ -107,8 +113,19 @@ def _run(cmd: Sequence[str], timeout: float, env: dict[str, str] | None = None) 
             raise LibreOfficeError(f"timed out after {timeout:.0f} s: {cmd[0]}") from None
         text = out.decode("utf-8", "replace")
         if proc.returncode != 0:
-            raise LibreOfficeError(f"exit {proc.returncode}: {text.strip()[-500:]}")
+            kind = LibreOfficeCrash if proc.returncode < 0 else LibreOfficeError
+            raise kind(f"exit {proc.returncode}: {text.strip()[-500:]}")
         return text
+
+
+def _once_more_after_a_crash(action: Callable[[], T]) -> T:
+    """Run `action`; if LibreOffice (or its UNO script) died by a signal, run it once more.
+    Headless soffice now and then segfaults on start-up or exit under load; a second crash
+    is reported."""
+    try:
+        return action()
+    except LibreOfficeCrash:
+        return action()
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -157,7 +174,8 @@ class LibreOffice:
         result = out / f"{source.stem}.{target.split(':', 1)[0]}"
         result.unlink(missing_ok=True)
         cmd = [self.soffice, self._profile_arg, "--headless", "--norestore", "--nolockcheck"]
-        log = _run([*cmd, "--convert-to", target, "--outdir", str(out), str(source)], self.timeout)
+        cmd += ["--convert-to", target, "--outdir", str(out), str(source)]
+        log = _once_more_after_a_crash(lambda: _run(cmd, self.timeout))
         if not result.is_file():
             raise LibreOfficeError(f"no output for {source.name}: {log.strip()[-500:]}")
         return result
@@ -211,6 +229,11 @@ class LibreOffice:
         python = uno_python or find_uno_python()
         if python is None:
             raise LibreOfficeError("no python with `import uno` (apt-get install python3-uno)")
+        return _once_more_after_a_crash(lambda: self._type_cells(python, src, dst, entries))
+
+    def _type_cells(
+        self, python: str, src: str | Path, dst: str | Path, entries: Sequence[CellEntry]
+    ) -> list[str]:
         with tempfile.TemporaryDirectory(prefix="tt-uno-") as tmp, self._listener() as url:
             spec = Path(tmp) / "spec.json"
             script = Path(tmp) / "type_cells.py"
