@@ -18,6 +18,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import SCHOOL, row, template_bytes
+from hypothesis import given
+from hypothesis import strategies as st
 
 from titletemplate import checkfile, chunkread
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
@@ -268,3 +270,12 @@ def test_workers_started_by_spawn_read_the_runs(
     (chunked,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert chunked == usual
     assert fallbacks == [] and tiny_runs[0] > 10
+
+
+@given(st.integers(1, 10**9), st.integers(1, 8))
+def test_runs_are_shared_evenly_by_the_workers(size: int, workers: int) -> None:
+    run = chunkread.run_bytes(size, workers)
+    count = -(-size // run)
+    assert run <= chunkread.TASK_BYTES
+    assert count % workers == 0 or size < workers * workers  # too few bytes to share
+    assert count < -(-size // chunkread.TASK_BYTES) + workers  # about TASK_BYTES per run

@@ -220,7 +220,7 @@ def checked_files(
     state = (plain_fields(vocab), raw_key)
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
         if len(files) == 1:
-            yield _check_large(pool, files[0], vocab, public_key)
+            yield _check_large(pool, files[0], vocab, public_key, jobs)
             return
         pending: deque[Future[Wire]] = deque()
         ahead = iter(files)
@@ -239,12 +239,12 @@ def checked_files(
 
 
 def _check_large(
-    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
+    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey, jobs: int = 2
 ) -> Checked:
     """A single large file read and validated by every worker, run by run of rows (its
     records streamed as the runs arrive); when that cannot say, read here (its rows need not
     travel) and validated by the pool."""
-    done = _read_in_chunks(pool, path, vocab, public_key)
+    done = _read_in_chunks(pool, path, vocab, public_key, jobs)
     return _check_usual(pool, path, vocab, public_key) if done is None else done
 
 
@@ -258,7 +258,7 @@ def _check_usual(
 
 
 def _read_in_chunks(
-    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
+    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
 ) -> Checked | None:
     """check_file's result by chunkread, streamed; None when only check_file can say (a
     rejected file too: check_file says why in its own words)."""
@@ -272,7 +272,7 @@ def _read_in_chunks(
         return pool.submit(_read_chunk_in_worker, task)
 
     try:
-        started = chunkread.start(path, sha, vocab, public_key, submit)
+        started = chunkread.start(path, sha, vocab, public_key, submit, jobs)
     except SubmissionError:
         return None
     except Exception as exc:

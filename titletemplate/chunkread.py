@@ -64,9 +64,11 @@ def start(
     vocab: Vocab,
     public_key: Ed25519PublicKey,
     submit: Callable[[Task], Future[Any]],
+    workers: int = 1,
 ) -> Started | None:
     """Check the file as read_submission does up to its data sheet and `submit` a task per
-    run of rows; None when only read_submission can say (nothing is submitted then).
+    run of rows (about TASK_BYTES each, as many as the `workers` share evenly); None when only
+    read_submission can say (nothing is submitted then).
 
     Raises:
         SubmissionError: the file is rejected (read_submission says why in the same words).
@@ -86,7 +88,7 @@ def start(
         lo, hi, merges, protected = around
         futures = [
             submit((token, *parts, xml[pos:stop], merges, book.date1904))
-            for pos, stop in sheetscan.row_chunks(xml, lo, hi, TASK_BYTES)
+            for pos, stop in sheetscan.row_chunks(xml, lo, hi, run_bytes(hi - lo, workers))
         ]
         try:
             with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book_values:
@@ -97,6 +99,15 @@ def start(
                 future.cancel()
             raise
     return Started(opened.identity, opened.issues, book.date1904, protected, merges, futures)
+
+
+def run_bytes(size: int, workers: int) -> int:
+    """The run size that cuts `size` bytes of cells into about TASK_BYTES per run, in a number
+    of runs that is a multiple of `workers` (13 runs on 2 workers left one idle for the last:
+    ~0.2 s of the 100,000-row file)."""
+    count = -(-size // TASK_BYTES)
+    count = -(-count // max(workers, 1)) * max(workers, 1)
+    return max(1, -(-size // count))
 
 
 def finish(
