@@ -15,6 +15,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -202,6 +203,17 @@ ingest([sys.argv[1]], sys.argv[2], vocab=load_vocab(), public_key=load_public_ke
 """
 
 
+def _group_gone(group: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_the_store_survives_a_hard_kill_mid_file(
     vocab: Vocab,
     private_key: Ed25519PrivateKey,
@@ -214,10 +226,12 @@ def test_the_store_survives_a_hard_kill_mid_file(
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(TESTS.parent)}
     cmd = [sys.executable, "-c", _HARD_KILL, str(folder), str(out), RECEIVED_AT]
-    # A session of its own, so that the worker processes it leaves behind go with it.
+    # A session of its own: its worker processes must leave by themselves once it is killed
+    # (workers.watch_parent); whatever is left is killed at the end.
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     try:
         assert proc.wait(timeout=120) == 9
+        assert _group_gone(proc.pid, within=10.0)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)

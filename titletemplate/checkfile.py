@@ -33,6 +33,7 @@ from .report import mask_value
 from .store import NewIssue, NewRow, NewSubmission
 from .validate import validate_row
 from .vocab import Vocab
+from .workers import watch_parent
 
 _KEYS = tuple(c.key for c in COLUMNS)
 _HASH_CHUNK = 1 << 20
@@ -117,6 +118,7 @@ def plain_fields(vocab: Vocab) -> dict[str, Any]:
 
 def _init_worker(vocab_fields: dict[str, Any], raw_key: bytes) -> None:
     global _worker
+    watch_parent()
     _worker = (Vocab(**vocab_fields), Ed25519PublicKey.from_public_bytes(raw_key))
 
 

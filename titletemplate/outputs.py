@@ -22,6 +22,7 @@ from .files import write_bytes_atomic
 from .report import write_consolidated
 from .store import Store, StoredIssue
 from .vocab import Unit, Vocab
+from .workers import watch_parent
 
 CONSOLIDATED_XLSX = "consolidated.xlsx"
 CONSOLIDATED_CSV = "consolidated.csv"
@@ -45,7 +46,7 @@ def consolidate(
             *paths, rows, vocab, groups=groups, split_by_office=split_by_office
         )
         return lambda: done
-    pool = stack.enter_context(ProcessPoolExecutor(1))
+    pool = stack.enter_context(ProcessPoolExecutor(1, initializer=watch_parent))
     future = pool.submit(_consolidate_in_worker, store_path, paths, plain_fields(vocab),
                          split_by_office)  # fmt: skip
     return future.result
@@ -128,6 +129,7 @@ _corrector: tuple[Vocab, Ed25519PrivateKey, dict[str, Any]] | None = None
 
 def _init_corrector(vocab_fields: dict[str, Any], raw_key: bytes, opts: dict[str, Any]) -> None:
     global _corrector
+    watch_parent()
     _corrector = (Vocab(**vocab_fields), Ed25519PrivateKey.from_private_bytes(raw_key), opts)
 
 

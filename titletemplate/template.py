@@ -34,6 +34,7 @@ from .protection import template_password as template_password  # re-exported AP
 from .stamp import Probe, make_probe, probe_unit, stamp
 from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
+from .workers import watch_parent
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_HEADER = ("unit", "code", "template_id", "file", "sha256")
@@ -245,6 +246,7 @@ def _make_state(
 
 def _init_worker(*args: Any) -> None:
     global _state
+    watch_parent()
     _state = _make_state(*args)
 
 
