@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
 from titletemplate import demo  # noqa: E402
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW  # noqa: E402
 from titletemplate.keys import load_private_key, load_public_key  # noqa: E402
-from titletemplate.template import build_template, build_templates  # noqa: E402
+from titletemplate.template.build import build_template, build_templates  # noqa: E402
 from titletemplate.vocab import Unit, Vocab, load_vocab  # noqa: E402
 
 ISSUED_AT = "2021-03-17T08:00:00Z"
@@ -154,7 +154,7 @@ def _files(folder: Path) -> list[Path]:
 
 
 def m_ingest(folder: Path, work: Path) -> int:
-    from titletemplate.ingest import ingest
+    from titletemplate.batch import ingest
 
     vocab = load_vocab()
     key, _ = load_private_key(demo.DEMO_DIR / "demo-private.pem")

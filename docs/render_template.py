@@ -17,9 +17,11 @@ import tempfile
 import zlib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from lohelper import LibreOffice
+
 from titletemplate.keys import DEMO_DIR, load_private_key
-from titletemplate.lohelper import LibreOffice
-from titletemplate.template import build_template
+from titletemplate.template.build import build_template
 from titletemplate.vocab import load_vocab
 
 UNIT = "日照市技师学院"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from lohelper import LibreOffice, find_soffice
 
 from titletemplate.keys import load_private_key, load_public_key
-from titletemplate.lohelper import LibreOffice, find_soffice
 from titletemplate.vocab import Vocab, load_vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"

@@ -12,9 +12,9 @@ from typing import Any
 import openpyxl
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from titletemplate.batch import IngestResult, ingest
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
-from titletemplate.ingest import IngestResult, ingest
-from titletemplate.template import build_template
+from titletemplate.template.build import build_template
 from titletemplate.vocab import Vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"

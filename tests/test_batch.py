@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from titletemplate import template
 from titletemplate.keys import load_private_key
-from titletemplate.stamp import make_probe, probe_unit, stamp
+from titletemplate.template import build as template
+from titletemplate.template.stamp import make_probe, probe_unit, stamp
 from titletemplate.vocab import Unit, Vocab, load_vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"

@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from titletemplate import preflight
-from titletemplate.cellvalues import Grid, load_decoder
 from titletemplate.columns import FIRST_DATA_ROW
-from titletemplate.sheetscan import scan_with_cells
+from titletemplate.ingest import preflight
+from titletemplate.ooxml.cellvalues import Grid, load_decoder
+from titletemplate.ooxml.sheetscan import scan_with_cells
 
 WIDTH = 12
 Compared = tuple[int, int, object]  # (sheets read from the XML, cells compared, first difference)

@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import SCHOOL, fill, row
 
-from titletemplate import checkfile
+from titletemplate.ingest import checkfile
 from titletemplate.vocab import Vocab
 
 

@@ -21,9 +21,9 @@ from helpers_ingest import SCHOOL, row, template_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
-from titletemplate import checkfile, chunkread
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
-from titletemplate.reader import MAX_ROW
+from titletemplate.ingest import checkfile, chunkread
+from titletemplate.ingest.reader import MAX_ROW
 from titletemplate.vocab import Vocab
 
 LAST_INPUT_ROW = FIRST_DATA_ROW + 2000 - 1  # the campaign's input block (vocab campaign.rows)

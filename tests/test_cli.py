@@ -13,7 +13,7 @@ from helpers_ingest import SCHOOL, fill, row
 
 from titletemplate.cli import main
 from titletemplate.keys import sheet_password
-from titletemplate.template import template_password
+from titletemplate.template.build import template_password
 from titletemplate.vocab import Vocab
 
 RAW_ID = "370102197308291814"

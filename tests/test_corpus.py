@@ -10,9 +10,9 @@ import pytest
 from corpus.generate import CASES, LAST_INPUT_ROW, Case, Ctx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import issues, run
+from lohelper import find_soffice
 
 from titletemplate.columns import FIRST_DATA_ROW
-from titletemplate.lohelper import find_soffice
 from titletemplate.vocab import Vocab
 
 

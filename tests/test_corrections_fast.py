@@ -14,17 +14,17 @@ import openpyxl
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_ingest import ENGINEER, GOOD, PEOPLE, TEACHER, row
+from lohelper import LibreOffice, find_soffice
 from python_calamine import CalamineWorkbook
 
-from titletemplate import datasheet, stampfill
 from titletemplate.columns import CHECK_LETTER, COLUMNS, DATA_SHEET, FIRST_DATA_ROW, META_SHEET
-from titletemplate.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.errors import TemplateError
 from titletemplate.fingerprint import identity_from_rows, verify_identity
-from titletemplate.lohelper import LibreOffice, find_soffice
-from titletemplate.stamp import probe_unit
-from titletemplate.store import StoredIssue
-from titletemplate.template import build_template
+from titletemplate.ingest.store import StoredIssue
+from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
+from titletemplate.template import datasheet, stampfill
+from titletemplate.template.build import build_template
+from titletemplate.template.stamp import probe_unit
 from titletemplate.vocab import Unit, Vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"

@@ -7,8 +7,8 @@ import hashlib
 from helpers_ingest import GOOD as BASE
 
 from titletemplate.columns import COLUMNS
-from titletemplate.dedupe import Candidate, Status, Via, resolve
-from titletemplate.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
+from titletemplate.ingest.dedupe import Candidate, Status, Via, resolve
+from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
 
 
 def _row(row_id: int, ok: bool = True, **changes: str) -> Candidate:

@@ -15,15 +15,16 @@ from helpers_ingest import GOOD
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from titletemplate import dedupesql, messages
-from titletemplate.checkfile import row_hash
+from titletemplate import messages
+from titletemplate.batch import _recompute
 from titletemplate.columns import BY_KEY, COLUMNS
-from titletemplate.dedupe import resolve
 from titletemplate.errors import CATALOGUE
-from titletemplate.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
-from titletemplate.ingest import _recompute
-from titletemplate.report import mask_value
-from titletemplate.store import NewIssue, NewRow, NewSubmission, Store
+from titletemplate.ingest import dedupesql
+from titletemplate.ingest.checkfile import row_hash
+from titletemplate.ingest.dedupe import resolve
+from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
+from titletemplate.ingest.store import NewIssue, NewRow, NewSubmission, Store
+from titletemplate.reports.report import mask_value
 
 # Small pools so that keys collide often; each pool has values that differ in raw text but
 # not as keys (case of x / certificate letters, spaces and full-width forms in titles).

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from titletemplate.errors import ExclusionListError
-from titletemplate.exclusions import ExclusionEntry, ExclusionKind, load_exclusions, matches
+from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, load_exclusions, matches
 
 
 def test_csv_with_chinese_headers_in_any_order(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from titletemplate import fastxlsx
-from titletemplate.fastxlsx import BOLD, NORMAL, TEXT, XlsxWriteError
+from titletemplate.ooxml import fastxlsx
+from titletemplate.ooxml.fastxlsx import BOLD, NORMAL, TEXT, XlsxWriteError
 
 CREATED = dt.datetime(2021, 1, 1)
 Row = tuple[int, Sequence[object], int | None]  # 0-based row, values, style (None: column's)

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import CATALOGUE, Scope, SubmissionError
+from titletemplate.ingest.reader import Submission, read_submission
+from titletemplate.ingest.validate import validate_row
 from titletemplate.normalize import ErrorValue, FormulaValue
-from titletemplate.reader import Submission, read_submission
-from titletemplate.validate import validate_row
 from titletemplate.vocab import Vocab
 
 SHEET_PART = "xl/worksheets/sheet1.xml"

@@ -27,12 +27,12 @@ from helpers_ingest import (
     sheet_rows,
 )
 
-from titletemplate import reader
+from titletemplate.batch import IngestResult
 from titletemplate.errors import KeyFileError
-from titletemplate.ingest import IngestResult
+from titletemplate.ingest import reader
+from titletemplate.ingest.store import Store
 from titletemplate.keys import generate_keypair, load_private_key
-from titletemplate.store import Store
-from titletemplate.template import build_template
+from titletemplate.template.build import build_template
 from titletemplate.vocab import Vocab
 
 Env = tuple[Vocab, Ed25519PrivateKey, Ed25519PublicKey]

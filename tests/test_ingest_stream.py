@@ -17,9 +17,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import SCHOOL, counts, issues, row, run, template_bytes
 
-from titletemplate import checkfile, chunkread
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
-from titletemplate.store import NewRow
+from titletemplate.ingest import checkfile, chunkread
+from titletemplate.ingest.store import NewRow
 from titletemplate.vocab import Vocab
 
 Dump = dict[str, list[tuple[object, ...]]]

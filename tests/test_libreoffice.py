@@ -41,9 +41,10 @@ import pytest
 from conftest import ISSUED_AT
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import GOOD
+from lohelper import CellEntry, LibreOffice, find_uno_python
 from python_calamine import CalamineWorkbook
 
-from titletemplate import messages, vocabsheet
+from titletemplate import messages
 from titletemplate.columns import (
     BY_KEY,
     CHECK_LETTER,
@@ -53,13 +54,13 @@ from titletemplate.columns import (
     META_SHEET,
     VOCAB_SHEET,
 )
-from titletemplate.dedupe import person_title_key
 from titletemplate.errors import Severity
-from titletemplate.lohelper import CellEntry, LibreOffice, find_uno_python
-from titletemplate.reader import Submission, read_submission
+from titletemplate.ingest.dedupe import person_title_key
+from titletemplate.ingest.reader import Submission, read_submission
+from titletemplate.ingest.validate import canonicalize, validate_row
 from titletemplate.rules import RULES, SHEET_RULES, Rule
-from titletemplate.template import build_template
-from titletemplate.validate import canonicalize, validate_row
+from titletemplate.template import vocabsheet
+from titletemplate.template.build import build_template
 from titletemplate.vocab import Unit, Vocab
 
 pytestmark = pytest.mark.libreoffice

@@ -6,8 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
-
-from titletemplate.lohelper import LibreOffice, LibreOfficeCrash, LibreOfficeError
+from lohelper import LibreOffice, LibreOfficeCrash, LibreOfficeError
 
 # A stand-in for soffice: `--convert-to` writes <stem>.<ext> into --outdir, after dying by
 # SIGSEGV as many times as CRASHES says (counted in a file next to it); EXIT=n exits with n.

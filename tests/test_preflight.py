@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from titletemplate import preflight, sheetscan
 from titletemplate.errors import SubmissionError
+from titletemplate.ingest import preflight
 from titletemplate.normalize import ErrorValue, FormulaValue
+from titletemplate.ooxml import sheetscan
 
 OLE_HEADER = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
 BILLION_LAUGHS = (

@@ -27,10 +27,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import GOOD, PEOPLE, PORT, RECEIVED_AT, SCHOOL, fill, row, run, xlsx_text
 
-from titletemplate import reader, report
 from titletemplate.cli import LOG_NAME, main
 from titletemplate.columns import COLUMNS
-from titletemplate.report import write_consolidated
+from titletemplate.ingest import reader
+from titletemplate.reports import report
+from titletemplate.reports.report import write_consolidated
 from titletemplate.vocab import Vocab
 
 TESTS = Path(__file__).resolve().parent
@@ -184,9 +185,9 @@ def test_an_interrupted_report_write_keeps_the_previous_reports(
 
 _HARD_KILL = """
 import os, sys
-from titletemplate.ingest import ingest
+from titletemplate.batch import ingest
 from titletemplate.keys import load_public_key
-from titletemplate.store import Store
+from titletemplate.ingest.store import Store
 from titletemplate.vocab import load_vocab
 
 real, calls = Store._insert_issues, []

@@ -16,12 +16,12 @@ from xml.sax.saxutils import escape
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from titletemplate import reader
 from titletemplate.errors import Issue, SubmissionError
 from titletemplate.fingerprint import make_identity
+from titletemplate.ingest import reader
+from titletemplate.ingest.reader import SourceRow, Submission, find_input_files, read_submission
 from titletemplate.normalize import ErrorValue, Finding, FormulaValue
-from titletemplate.reader import SourceRow, Submission, find_input_files, read_submission
-from titletemplate.template import build_template
+from titletemplate.template.build import build_template
 from titletemplate.vocab import Unit, Vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"

@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from titletemplate import messages, report
+from titletemplate import messages
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
-from titletemplate.report import (
+from titletemplate.reports import report
+from titletemplate.reports.report import (
     FileSummary,
     mask_value,
     report_issue,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lohelper import LibreOffice
 from python_calamine import CalamineWorkbook
 from test_report import FILES, ISSUES, _awkward_rows
 
 from titletemplate import messages
 from titletemplate.columns import COLUMNS
-from titletemplate.lohelper import LibreOffice
-from titletemplate.report import write_consolidated, write_errors
+from titletemplate.reports.report import write_consolidated, write_errors
 from titletemplate.vocab import Vocab
 
 pytestmark = pytest.mark.libreoffice

@@ -25,9 +25,9 @@ from helpers_ingest import (
     xlsx_text,
 )
 
+from titletemplate.batch import IngestResult
 from titletemplate.columns import COLUMNS
-from titletemplate.ingest import IngestResult
-from titletemplate.template import build_template
+from titletemplate.template.build import build_template
 from titletemplate.vocab import Vocab
 
 WRONG_CHECK_DIGIT = "371102198506120027"

@@ -7,8 +7,8 @@ from helpers_ingest import GOOD
 
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import CATALOGUE
+from titletemplate.ingest.validate import validate_row
 from titletemplate.rules import RULES
-from titletemplate.validate import validate_row
 from titletemplate.vocab import Vocab
 
 

@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_validate_parity import _AREAS, MANY, NARROW, ROW, VOCAB
 
-from titletemplate import idcard, messages, rulerun, rules
+from titletemplate import idcard, messages, rules
 from titletemplate.columns import COLUMNS
+from titletemplate.ingest import rulerun
 from titletemplate.normalize import normalize_row
 from titletemplate.rules import RULES, RowData
 

@@ -18,9 +18,9 @@ from helpers_ingest import GOOD, SCHOOL, fill_bytes, template_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from titletemplate import sheetscan
 from titletemplate.errors import SubmissionError
 from titletemplate.normalize import ErrorValue, FormulaValue
+from titletemplate.ooxml import sheetscan
 from titletemplate.vocab import Vocab
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from titletemplate import store as store_module
-from titletemplate.dedupesql import Finding
 from titletemplate.errors import StoreError
-from titletemplate.exclusions import ExclusionEntry, ExclusionKind
-from titletemplate.schema import KEYS, migration
-from titletemplate.store import SCHEMA_VERSION, NewIssue, NewRow, NewSubmission, Store
+from titletemplate.ingest import store as store_module
+from titletemplate.ingest.dedupesql import Finding
+from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind
+from titletemplate.ingest.schema import KEYS, migration
+from titletemplate.ingest.store import SCHEMA_VERSION, NewIssue, NewRow, NewSubmission, Store
 
 VALUES = ("A", "C1", "T", "370102197308291814", "N", "G", "S", "L", "TT", "20190101", "I", "R")
 

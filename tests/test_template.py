@@ -22,7 +22,7 @@ import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from openpyxl.utils.protection import hash_password
 
-from titletemplate import idcard, rules, vocabsheet
+from titletemplate import idcard, rules
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
 from titletemplate.fingerprint import (
@@ -33,7 +33,8 @@ from titletemplate.fingerprint import (
     verify_identity,
 )
 from titletemplate.keys import sheet_password
-from titletemplate.template import (
+from titletemplate.template import vocabsheet
+from titletemplate.template.build import (
     ManifestEntry,
     build_template,
     build_templates,
@@ -703,7 +704,7 @@ def test_every_check_hint_and_validation_text_exists() -> None:
 
 
 def test_lock_structure_needs_workbook_pr() -> None:
-    from titletemplate.protection import lock_structure
+    from titletemplate.template.protection import lock_structure
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:

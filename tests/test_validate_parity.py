@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from titletemplate import demo, idcard, normalize, rules
-from titletemplate.checkfile import check_rows
 from titletemplate.columns import COLUMNS
+from titletemplate.ingest.checkfile import check_rows
+from titletemplate.ingest.reader import SourceRow, read_submission
+from titletemplate.ingest.validate import caches_off, validate_row
 from titletemplate.normalize import ErrorValue, Finding, FormulaValue, normalize_row
-from titletemplate.reader import SourceRow, read_submission
 from titletemplate.rules import RULES, RowData, evaluate
-from titletemplate.validate import caches_off, validate_row
 from titletemplate.vocab import Vocab, load_vocab
 
 VOCAB = load_vocab()

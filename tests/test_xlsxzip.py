@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from titletemplate import xlsxzip
+from titletemplate.ooxml import xlsxzip
 
 PARTS = [
     ("[Content_Types].xml", b"<Types/>"),

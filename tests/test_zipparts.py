@@ -10,8 +10,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_ingest import fill, row
 
-from titletemplate import zipparts
-from titletemplate.preflight import CORRUPT_ZIP_ERRORS
+from titletemplate.ingest.preflight import CORRUPT_ZIP_ERRORS
+from titletemplate.ooxml import zipparts
 from titletemplate.vocab import Vocab
 
 

@@ -13,15 +13,18 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import messages, outputs, reader
-from .checkfile import Checked, Unfinished, check_file, checked_files, file_sha256
-from .checkfile import row_hash as row_hash  # re-exported API
+from . import messages
 from .columns import BY_KEY
-from .dedupesql import Finding
 from .errors import KeyFileError
-from .exclusions import ExclusionKind, load_exclusions
+from .ingest import reader
+from .ingest.checkfile import Checked, Unfinished, check_file, checked_files, file_sha256
+from .ingest.checkfile import row_hash as row_hash  # re-exported API
+from .ingest.dedupesql import Finding
+from .ingest.exclusions import ExclusionKind, load_exclusions
+from .ingest.store import NewIssue, Store, StoredIssue
 from .keys import public_pem
-from .report import (
+from .reports import outputs
+from .reports.report import (
     FileSummary,
     ReportIssue,
     Totals,
@@ -31,7 +34,6 @@ from .report import (
     write_errors,
     write_report_json,
 )
-from .store import NewIssue, Store, StoredIssue
 from .vocab import Vocab, text_key
 
 _log = logging.getLogger(__name__)

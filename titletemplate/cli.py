@@ -186,7 +186,7 @@ def build(
 ) -> int:
     """Build the locked, signed Attachment-1 template for one unit or for every unit."""
     from .keys import load_private_key
-    from .template import build_template, build_templates, write_template
+    from .template.build import build_template, build_templates, write_template
     from .vocab import Unit, load_units, load_vocab
 
     if bool(unit_name) == bool(units_file):
@@ -229,7 +229,7 @@ def build(
 def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     """Print the sheet-protection password of a template (needs the private key)."""
     from .keys import load_private_key
-    from .template import template_password
+    from .template.build import template_password
 
     key, demo = load_private_key(key_file)
     _warn_demo(demo)
@@ -326,7 +326,7 @@ def ingest(
     key_file: Path | None,
 ) -> int:
     """Read returned templates, re-check every row, deduplicate and write the reports."""
-    from .ingest import ingest as run_ingest
+    from .batch import ingest as run_ingest
     from .keys import load_private_key, load_public_key, public_pem
     from .vocab import load_vocab
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import openpyxl
 
 from . import idcard, messages
+from .batch import DB_NAME, IngestResult, Progress, ingest
 from .columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
-from .ingest import DB_NAME, IngestResult, Progress, ingest
 from .keys import DEMO_DIR, load_private_key, load_public_key
-from .template import MANIFEST_NAME, build_templates
+from .template.build import MANIFEST_NAME, build_templates
 from .vocab import Region, Title, Unit, Vocab, load_vocab, text_key, title_group_key
 
 SEED = 20210317

@@ -142,7 +142,7 @@ def _encrypted(ctx: Ctx) -> bytes:
 
 
 def _libreoffice(folder: Path, ctx: Ctx) -> Path:
-    from titletemplate.lohelper import LibreOffice
+    from lohelper import LibreOffice
 
     assert ctx.lo_profile is not None, "the libreoffice case needs a profile folder"
     source = folder.parent / f"{folder.name}-lo-src" / "libreoffice-resave.xlsx"
@@ -688,7 +688,7 @@ assert len(set(NAMES)) == len(NAMES), "case names must be unique"
 
 def make_all(folder: Path, ctx: Ctx) -> list[tuple[Case, Path]]:
     """Every case written into `folder`; the LibreOffice ones only where soffice is installed."""
-    from titletemplate.lohelper import find_soffice
+    from lohelper import find_soffice
 
     office = find_soffice() is not None
     return [(c, c.make(folder, ctx)) for c in CASES if office or "libreoffice" not in c.marks]

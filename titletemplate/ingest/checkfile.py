@@ -24,16 +24,16 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from ..columns import BY_KEY, COLUMNS, DATA_SHEET
+from ..errors import CATALOGUE, Issue, Severity, SubmissionError
+from ..fingerprint import Identity
+from ..normalize import Finding
+from ..reports.report import mask_value
+from ..vocab import Vocab
+from ..workers import watch_parent
 from . import chunkread, reader
-from .columns import BY_KEY, COLUMNS, DATA_SHEET
-from .errors import CATALOGUE, Issue, Severity, SubmissionError
-from .fingerprint import Identity
-from .normalize import Finding
-from .report import mask_value
 from .store import NewIssue, NewRow, NewSubmission
 from .validate import validate_row
-from .vocab import Vocab
-from .workers import watch_parent
 
 _KEYS = tuple(c.key for c in COLUMNS)
 _HASH_CHUNK = 1 << 20

@@ -25,14 +25,15 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from python_calamine import CalamineWorkbook
 
-from . import preflight, reader, sheetscan
-from .cellvalues import Decoder, Grid, decode_parts, decoder_parts
-from .columns import DATA_SHEET, FIRST_DATA_ROW, HEADER_ROW
-from .errors import Issue
-from .fingerprint import Identity
-from .sheetscan import FAST_MAX_BYTES, Merge, SheetScan
-from .vocab import Vocab
-from .zipparts import Package
+from ..columns import DATA_SHEET, FIRST_DATA_ROW, HEADER_ROW
+from ..errors import Issue
+from ..fingerprint import Identity
+from ..ooxml import sheetscan
+from ..ooxml.cellvalues import Decoder, Grid, decode_parts, decoder_parts
+from ..ooxml.sheetscan import FAST_MAX_BYTES, Merge, SheetScan
+from ..ooxml.zipparts import Package
+from ..vocab import Vocab
+from . import preflight, reader
 
 # XML per task: a few ms to send, ~13 tasks for the benchmark's file keep both workers busy.
 TASK_BYTES = 4 * 2**20

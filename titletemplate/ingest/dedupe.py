@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .columns import COLUMNS
+from ..columns import COLUMNS
+from ..vocab import text_key
 from .exclusions import ExclusionEntry, matches
-from .vocab import text_key
 
 _I = {c.key: i for i, c in enumerate(COLUMNS)}
 _CERT, _ID_TYPE, _ID, _TITLE = _I["cert_no"], _I["id_type"], _I["id_number"], _I["title_name"]

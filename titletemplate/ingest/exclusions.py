@@ -14,10 +14,10 @@ from pathlib import Path
 import openpyxl  # with defusedxml installed, openpyxl parses XML safely
 from openpyxl.utils.exceptions import InvalidFileException as _InvalidFile
 
-from . import messages
-from .errors import ExclusionListError
-from .normalize import clean_text, is_lossy_number, normalize_cell
-from .vocab import text_key
+from .. import messages
+from ..errors import ExclusionListError
+from ..normalize import clean_text, is_lossy_number, normalize_cell
+from ..vocab import text_key
 
 HEADER_SCAN_ROWS = 10  # a header row further down than this is not looked for
 _KEYS = ("id_number", "cert_no", "title_name")

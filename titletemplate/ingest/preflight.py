@@ -22,7 +22,7 @@ from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 from python_calamine import CalamineError, PasswordError, XmlError, ZipError
 
-from .errors import SubmissionError
+from ..errors import SubmissionError
 
 MAX_FILE_BYTES = 50 * 2**20
 MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # all parts together, as declared in the zip directory

@@ -32,9 +32,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from python_calamine import CalamineWorkbook
 
-from . import messages, preflight
-from .cellvalues import Decoder, Grid, load_decoder
-from .columns import (
+from .. import messages
+from ..columns import (
     COLUMNS,
     DATA_SHEET,
     FIRST_DATA_ROW,
@@ -43,20 +42,22 @@ from .columns import (
     META_SHEET,
     VOCAB_SHEET,
 )
-from .errors import Issue, SubmissionError
-from .fingerprint import (
+from ..errors import Issue, SubmissionError
+from ..fingerprint import (
     DOC_PROPERTY,
     Identity,
     identity_from_json,
     identity_from_rows,
     verify_identity,
 )
-from .normalize import Finding, clean_text, is_blank
+from ..normalize import Finding, clean_text, is_blank
+from ..ooxml.cellvalues import Decoder, Grid, load_decoder
+from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
+from ..ooxml.zipparts import Package
+from ..privacy import mask_ids_in_text
+from ..vocab import Vocab
+from . import preflight
 from .preflight import Book, parser_errors, read_book
-from .privacy import mask_ids_in_text
-from .sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
-from .vocab import Vocab
-from .zipparts import Package
 
 MAX_DATA_ROWS = 100_000
 MAX_SHEET_CELLS = 4_000_000  # calamine allocates rows x columns cells, empty or not

@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from . import messages, rules
-from .idcard import ID_LENGTH, check_char
-from .rules import ADULT_AGE, RULES, RowData, Rule, parse_yyyymmdd
-from .vocab import GB11643, Vocab
+from .. import messages, rules
+from ..idcard import ID_LENGTH, check_char
+from ..rules import ADULT_AGE, RULES, RowData, Rule, parse_yyyymmdd
+from ..vocab import GB11643, Vocab
 
 _OUTCOMES_MAX = 100_000  # remembered group outcomes per vocabulary (~7 per distinct row pattern)
 _DIGITS = frozenset("0123456789")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .columns import COLUMNS
+from ..columns import COLUMNS
 
 KEYS = tuple(c.key for c in COLUMNS)  # the 12 value columns of `rows`, in layout order
 SCHEMA_VERSION = 2

@@ -12,13 +12,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from ..errors import CATALOGUE, StoreError
+from ..vocab import text_key
 from . import dedupesql
 from .dedupe import Candidate, Status, certificate_key, person_title_key
 from .dedupesql import Finding
-from .errors import CATALOGUE, StoreError
 from .exclusions import ExclusionEntry, ExclusionKind
 from .schema import KEYS, SCHEMA_VERSION, TEXT_KEY_FUNCTION, UPPER_FUNCTION, migration
-from .vocab import text_key
 
 BUSY_TIMEOUT_MS = 30_000  # another ingest may hold the write lock for one file's transaction
 # The WAL is copied into the database when it grows past this (and by `checkpoint`, which

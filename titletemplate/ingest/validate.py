@@ -7,13 +7,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from . import normalize, rules
-from .columns import COLUMNS
-from .errors import Severity
-from .normalize import Finding, normalize_row
+from .. import normalize, rules
+from ..columns import COLUMNS
+from ..errors import Severity
+from ..normalize import Finding, normalize_row
+from ..rules import RowData
+from ..vocab import Vocab
 from .rulerun import evaluate
-from .rules import RowData
-from .vocab import Vocab
 
 _KEYS = tuple(c.key for c in sorted(COLUMNS, key=lambda c: c.index))
 _WIDTH = len(_KEYS)
@@ -28,7 +28,7 @@ class CheckedRow:
 
     @property
     def ok(self) -> bool:
-        from .errors import CATALOGUE
+        from ..errors import CATALOGUE
 
         return all(CATALOGUE[f.code].severity is not Severity.ERROR for f in self.findings)
 

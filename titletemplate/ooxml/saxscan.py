@@ -12,8 +12,8 @@ from xml.sax.xmlreader import AttributesImpl
 
 from defusedxml.expatreader import DefusedExpatParser
 
-from .errors import SubmissionError
-from .normalize import ErrorValue, FormulaValue
+from ..errors import SubmissionError
+from ..normalize import ErrorValue, FormulaValue
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
-from .normalize import ErrorValue, FormulaValue
+from ..normalize import ErrorValue, FormulaValue
 from .saxscan import COLUMN_INDEX as _COLUMN_INDEX
 from .saxscan import Merge as Merge
 from .saxscan import SheetScan as SheetScan

@@ -10,15 +10,15 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from . import messages
-from .columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
-from .files import write_bytes_atomic
-from .privacy import mask_ids_in_text
+from .. import messages
+from ..columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
+from ..files import write_bytes_atomic
+from ..ingest.store import StoredIssue
+from ..privacy import mask_ids_in_text
+from ..template.build import build_template, safe_file_name
+from ..template.stampfill import build_filled
+from ..vocab import Unit, Vocab
 from .report import mask_value
-from .stampfill import build_filled
-from .store import StoredIssue
-from .template import build_template, safe_file_name
-from .vocab import Unit, Vocab
 
 CORRECTIONS_DIR = "corrections"
 MIN_ROWS = 20  # input rows in a correction template beyond the prefilled ones

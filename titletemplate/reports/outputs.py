@@ -15,14 +15,14 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .checkfile import plain_fields
+from ..errors import TemplateError
+from ..files import write_bytes_atomic
+from ..ingest.checkfile import plain_fields
+from ..ingest.store import Store, StoredIssue
+from ..vocab import Unit, Vocab
+from ..workers import watch_parent
 from .corrections import CorrectionRow, correction_bytes, correction_file
-from .errors import TemplateError
-from .files import write_bytes_atomic
 from .report import write_consolidated
-from .store import Store, StoredIssue
-from .vocab import Unit, Vocab
-from .workers import watch_parent
 
 CONSOLIDATED_XLSX = "consolidated.xlsx"
 CONSOLIDATED_CSV = "consolidated.csv"

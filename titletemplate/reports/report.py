@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypedDict, cast
 
-from . import fastxlsx, messages
-from .columns import BY_KEY, BY_LETTER, COLUMNS
-from .errors import CATALOGUE, Issue, TemplateError
-from .files import atomic_open
-from .privacy import mask_id, mask_ids_in_text
-from .vocab import Vocab, text_key
+from .. import messages
+from ..columns import BY_KEY, BY_LETTER, COLUMNS
+from ..errors import CATALOGUE, Issue, TemplateError
+from ..files import atomic_open
+from ..ooxml import fastxlsx
+from ..privacy import mask_id, mask_ids_in_text
+from ..vocab import Vocab, text_key
 
 MAX_SHEET_NAME = 31  # Excel's limit
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")

@@ -21,20 +21,20 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.exceptions import XlsxWriterException
 
-from . import messages, privacy
-from .columns import DATA_SHEET, META_SHEET, VOCAB_SHEET
+from .. import messages, privacy
+from ..columns import DATA_SHEET, META_SHEET, VOCAB_SHEET
+from ..errors import TemplateError
+from ..files import write_bytes_atomic
+from ..fingerprint import Identity, make_identity, template_id
+from ..keys import sheet_password
+from ..vocab import Unit, Vocab
+from ..workers import watch_parent
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_data_sheet
-from .errors import TemplateError
-from .files import write_bytes_atomic
-from .fingerprint import Identity, make_identity, template_id
-from .keys import sheet_password
 from .protection import identity_properties as identity_properties  # re-exported API
 from .protection import lock_structure, write_checksum_sheet
 from .protection import template_password as template_password  # re-exported API
 from .stamp import Probe, make_probe, probe_unit, stamp
-from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
-from .workers import watch_parent
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_HEADER = ("unit", "code", "template_id", "file", "sha256")

@@ -12,8 +12,8 @@ from typing import Any
 
 from xlsxwriter.worksheet import CellFormulaTuple
 
-from . import idcard, messages
-from .columns import (
+from .. import idcard, messages
+from ..columns import (
     BY_KEY,
     CHECK_LETTER,
     COLUMNS,
@@ -26,9 +26,9 @@ from .columns import (
     TITLE_ROW,
     UNIT_ROW,
 )
-from .errors import Severity
+from ..errors import Severity
+from ..vocab import Unit, Vocab
 from .protection import DATA_SHEET_PROTECTION
-from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked
 
 EXCEL_MAX_ROWS = 1_048_576

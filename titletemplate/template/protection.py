@@ -13,10 +13,10 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .columns import META_SHEET
-from .errors import TemplateError
-from .fingerprint import DOC_PROPERTY, Identity, identity_from_rows, identity_json
-from .keys import sheet_password
+from ..columns import META_SHEET
+from ..errors import TemplateError
+from ..fingerprint import DOC_PROPERTY, Identity, identity_from_rows, identity_json
+from ..keys import sheet_password
 from .vocabsheet import checked
 
 # Data sheet: only the unlocked input block can be selected and typed into; no row/column

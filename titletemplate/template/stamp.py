@@ -31,10 +31,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.custom import Custom
 from xlsxwriter.sharedstrings import SharedStrings
 
-from .fingerprint import Identity, make_identity
-from .keys import sheet_password
+from ..fingerprint import Identity, make_identity
+from ..keys import sheet_password
+from ..vocab import Unit, Vocab
 from .protection import WORKBOOK_PART, identity_properties, legacy_hash
-from .vocab import Unit, Vocab
 
 SST_PART = "xl/sharedStrings.xml"
 CUSTOM_PART = "docProps/custom.xml"

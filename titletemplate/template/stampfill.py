@@ -44,15 +44,15 @@ from xlsxwriter.styles import Styles
 from xlsxwriter.vml import Vml
 from xlsxwriter.worksheet import Worksheet
 
-from .columns import CHECK_LETTER, COLUMNS, DATA_SHEET
+from ..columns import CHECK_LETTER, COLUMNS, DATA_SHEET
+from ..errors import TemplateError
+from ..fingerprint import make_identity
+from ..keys import sheet_password
+from ..vocab import Unit, Vocab
+from .build import build_template, write_sheets
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_comments, write_data_sheet
-from .errors import TemplateError
-from .fingerprint import make_identity
-from .keys import sheet_password
 from .protection import WORKBOOK_PART, legacy_hash
 from .stamp import SST_PART, Head, Probe, make_probe, probe_unit, stamped_parts, zip_parts
-from .template import build_template, write_sheets
-from .vocab import Unit, Vocab
 from .vocabsheet import SheetFormulas, checked, compile_sheet
 
 DATA_PART = "xl/worksheets/sheet1.xml"

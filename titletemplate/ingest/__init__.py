@@ -1,0 +1,1 @@
+"""Read returned workbooks, verify, normalise, validate, deduplicate and store their rows."""

@@ -1,0 +1,1 @@
+"""Hand-written zip/XML readers and writers for the xlsx parts where the libraries are slow."""

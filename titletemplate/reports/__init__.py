@@ -1,0 +1,1 @@
+"""What ingest writes for people: consolidated workbook and CSV, error report, corrections."""

@@ -1,0 +1,1 @@
+"""Compile a unit's locked, signed Attachment-1 workbook from the vocabulary (xlsxwriter)."""
