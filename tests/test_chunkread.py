@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from titletemplate.ingest import checkfile, chunkread
 from titletemplate.ingest.reader import MAX_ROW
-from titletemplate.vocab import Vocab
+from titletemplate.vocab import Vocab, plain_fields
 
 LAST_INPUT_ROW = FIRST_DATA_ROW + 2000 - 1  # the campaign's input block (vocab campaign.rows)
 
@@ -109,7 +109,7 @@ def _odd_cells(ws: Any) -> None:
 @pytest.fixture
 def pool(vocab: Vocab, public_key: Ed25519PublicKey) -> Iterator[ProcessPoolExecutor]:
     raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    state = (checkfile.plain_fields(vocab), raw)
+    state = (plain_fields(vocab), raw)
     with ProcessPoolExecutor(2, initializer=checkfile._init_worker, initargs=state) as workers:
         yield workers
 

@@ -24,7 +24,7 @@ from titletemplate.ingest.checkfile import row_hash
 from titletemplate.ingest.dedupe import resolve
 from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
 from titletemplate.ingest.store import NewIssue, NewRow, NewSubmission, Store
-from titletemplate.reports.report import mask_value
+from titletemplate.privacy import mask_value
 
 # Small pools so that keys collide often; each pool has values that differ in raw text but
 # not as keys (case of x / certificate letters, spaces and full-width forms in titles).

@@ -23,12 +23,12 @@ from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, load_exclusions
 from .ingest.store import NewIssue, Store, StoredIssue
 from .keys import public_pem
+from .privacy import mask_value
 from .reports import outputs
 from .reports.report import (
     FileSummary,
     ReportIssue,
     Totals,
-    mask_value,
     report_issue,
     totals,
     write_errors,

@@ -326,7 +326,6 @@ CLI_INGEST_SUMMARY = (
 )
 CLI_OUTPUTS = "结果已写入: {out}"
 CLI_MISSING_UNITS = "尚未报送的单位({n} 个): {units}"
-CLI_FILE_LINE = "{status} {path} {detail}"
 CLI_ACCEPTED = "接收"
 CLI_REJECTED = "退回"
 CLI_TABLE_HEADER = "单位 | 文件 | 状态 | 行数 | 有效 | 有误 | 重复 | 排除"

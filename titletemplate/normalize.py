@@ -133,7 +133,7 @@ def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
         return result
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = _number_text(value)
-        if re.fullmatch(r"\d{6}|\d{8}", text):  # YYYYMM (NOTES T24) is no serial: rules judge it
+        if re.fullmatch(r"\d{6}|\d{8}", text):  # YYYYMM typed as a number: rules judge it
             return text
         day = _from_serial(float(value), date1904) if math.isfinite(value) else None
         if day is None:
@@ -168,7 +168,7 @@ def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str
         return "", [Finding("cell-error-value", key, value.text)]
     if isinstance(value, FormulaValue):
         return "", [Finding("cell-formula", key, value.formula[:50])]
-    if isinstance(value, bool):  # TRUE/FALSE typed or pasted into a text column (NOTES T31)
+    if isinstance(value, bool):  # TRUE/FALSE typed or pasted into a text column
         return "", [Finding("cell-boolean", key, "TRUE" if value else "FALSE")]
     if key in ("id_number", "cert_no"):
         text = _identifier(key, value)

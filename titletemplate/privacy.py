@@ -5,6 +5,10 @@ from __future__ import annotations
 import logging
 import re
 
+from .columns import BY_KEY
+
+_ID_COLUMN = BY_KEY["id_number"].letter
+
 # 15 to 18 character ID-like tokens: 6 leading digits kept, last 4 kept, the rest masked.
 _ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{5,8})(\d{3}[0-9Xx]|\d{4})(?![0-9A-Za-z])")
 
@@ -22,6 +26,13 @@ def mask_id(value: str) -> str:
 def mask_ids_in_text(text: str) -> str:
     """Mask every ID-like digit run inside free text (log lines, exception messages)."""
     return _ID_LIKE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3)[-4:], text)
+
+
+def mask_value(column: str, value: str) -> str:
+    """The masked form of a cell value: ID numbers by position, anything else by pattern."""
+    if not value:
+        return value
+    return mask_id(value) if column == _ID_COLUMN else mask_ids_in_text(value)
 
 
 _FORMATTER = logging.Formatter()

@@ -8,7 +8,7 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -246,6 +246,11 @@ def _fingerprint(vocab: Vocab) -> str:
     data["campaign"] = asdict(vocab.campaign)
     blob = json.dumps(data, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def plain_fields(vocab: Vocab) -> dict[str, Any]:
+    """The fields a Vocab is rebuilt from in a worker process (its lookups do not pickle)."""
+    return {f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}
 
 
 def load_units(path: str | Path) -> tuple[Unit, ...]:

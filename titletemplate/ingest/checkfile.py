@@ -15,7 +15,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
@@ -28,8 +28,8 @@ from ..columns import BY_KEY, COLUMNS, DATA_SHEET
 from ..errors import CATALOGUE, Issue, Severity, SubmissionError
 from ..fingerprint import Identity
 from ..normalize import Finding
-from ..reports.report import mask_value
-from ..vocab import Vocab
+from ..privacy import mask_value
+from ..vocab import Vocab, plain_fields
 from ..workers import watch_parent
 from . import chunkread, reader
 from .store import NewIssue, NewRow, NewSubmission
@@ -110,10 +110,6 @@ def _crashed(base: NewSubmission, exc: BaseException) -> Checked:
 # rebuilds it once from its plain fields; the public key travels as raw bytes.
 _worker: tuple[Vocab, Ed25519PublicKey] | None = None
 _WINDOW = 4  # files read ahead per worker: memory stays bounded however many files there are
-
-
-def plain_fields(vocab: Vocab) -> dict[str, Any]:
-    return {f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}
 
 
 def _init_worker(vocab_fields: dict[str, Any], raw_key: bytes) -> None:

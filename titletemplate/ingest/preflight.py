@@ -1,6 +1,6 @@
 """What is read from the raw package before calamine sees a file: name, size, magic bytes, zip
 layout, XML safety, the sheet map, and one streaming scan per sheet (extent, formulas, errors,
-merges, protection). Each rejection is a `SubmissionError` with a catalogue code (NOTES §13)."""
+merges, protection). Each rejection is a `SubmissionError` with a catalogue code."""
 
 from __future__ import annotations
 

@@ -344,7 +344,7 @@ def check_header(values: Sequence[Sequence[object]]) -> None:
 
 def check_copies(opened: Opened) -> None:
     """A copy of the data sheet (Excel's Move or Copy) with rows in it would be skipped
-    silently: reject the file so that no row is lost (NOTES T7)."""
+    silently: reject the file so that no row is lost."""
     sheets = opened.sheets
     for name, part in opened.book.sheets.items():
         if name in _OWN_SHEETS:

@@ -12,13 +12,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import messages
 from ..columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
-from ..files import write_bytes_atomic
 from ..ingest.store import StoredIssue
-from ..privacy import mask_ids_in_text
+from ..privacy import mask_ids_in_text, mask_value
 from ..template.build import build_template, safe_file_name
 from ..template.stampfill import build_filled
 from ..vocab import Unit, Vocab
-from .report import mask_value
 
 CORRECTIONS_DIR = "corrections"
 MIN_ROWS = 20  # input rows in a correction template beyond the prefilled ones
@@ -67,27 +65,6 @@ def marks_for(
                 mask_ids_in_text(text) if mask_ids else text
             )
     return {k: "\n".join(v) for k, v in marks.items()}
-
-
-def write_correction(
-    out_dir: Path,
-    vocab: Vocab,
-    unit: Unit,
-    key: Ed25519PrivateKey,
-    rows: Sequence[CorrectionRow],
-    *,
-    issued_at: str,
-    mask_ids: bool = True,
-    template_rows: int | None = None,
-    taken: set[str] | None = None,
-) -> Path:
-    """Write corrections/<unit>.xlsx and return its path (`taken`: see correction_file)."""
-    data = correction_bytes(
-        vocab, unit, key, rows, issued_at=issued_at, mask_ids=mask_ids, template_rows=template_rows
-    )
-    path = correction_file(out_dir, unit.name, taken)
-    write_bytes_atomic(path, data)
-    return path
 
 
 def correction_bytes(

@@ -17,9 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..errors import TemplateError
 from ..files import write_bytes_atomic
-from ..ingest.checkfile import plain_fields
 from ..ingest.store import Store, StoredIssue
-from ..vocab import Unit, Vocab
+from ..vocab import Unit, Vocab, plain_fields
 from ..workers import watch_parent
 from .corrections import CorrectionRow, correction_bytes, correction_file
 from .report import write_consolidated

@@ -20,7 +20,7 @@ from ..columns import BY_KEY, BY_LETTER, COLUMNS
 from ..errors import CATALOGUE, Issue, TemplateError
 from ..files import atomic_open
 from ..ooxml import fastxlsx
-from ..privacy import mask_id, mask_ids_in_text
+from ..privacy import mask_ids_in_text, mask_value
 from ..vocab import Vocab, text_key
 
 MAX_SHEET_NAME = 31  # Excel's limit
@@ -67,13 +67,6 @@ class ReportIssue:
     file_name: str
     issue: Issue  # issue.file is the path; issue.value is masked if asked
     message: str
-
-
-def mask_value(column: str, value: str) -> str:
-    """The masked form of a cell value: ID numbers by position, anything else by pattern."""
-    if not value:
-        return value
-    return mask_id(value) if column == _ID_COLUMN else mask_ids_in_text(value)
 
 
 def report_issue(

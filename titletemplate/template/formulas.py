@@ -16,7 +16,7 @@ from ..errors import TemplateError
 
 MAX_DV_FORMULA = 255  # Excel's formula1 limit, counted without the leading "="
 MIN_YEAR = 1901  # earliest year a date formula checks (see id_number_birth_date)
-# Functions known to exist in Excel 2007 and every WPS version (NOTES-excel R17).
+# Functions known to exist in Excel 2007 and every WPS version.
 ALLOWED_FUNCTIONS = frozenset(
     [
         "IF",
