@@ -15,10 +15,10 @@ from typing import Any
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from titletemplate import formulas as fx
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW, VOCAB_SHEET
 from titletemplate.normalize import normalize_row
 from titletemplate.rules import RULES, SHEET_RULES, RowData, Rule
-from titletemplate.template import formulas as fx
 from titletemplate.template import vocabsheet
 from titletemplate.vocab import Vocab
 

@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from lo_harness import DUP_BLOCK, KEYS, WIDTH, Cells
 
+from titletemplate import formulas as fx
 from titletemplate import idcard, messages
 from titletemplate.columns import BY_KEY
 from titletemplate.normalize import normalize_cell
-from titletemplate.template import formulas as fx
 from titletemplate.template import vocabsheet
 from titletemplate.vocab import Vocab
 

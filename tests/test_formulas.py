@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from titletemplate import formulas as fx
 from titletemplate.errors import TemplateError
 from titletemplate.rules import RULES
-from titletemplate.template import formulas as fx
 
 CTX = fx.FormulaContext(
     first_row=8,

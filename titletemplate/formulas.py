@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..columns import BY_KEY
-from ..errors import TemplateError
+from .columns import BY_KEY
+from .errors import TemplateError
 
 MAX_DV_FORMULA = 255  # Excel's formula1 limit, counted without the leading "="
 MIN_YEAR = 1901  # earliest year a date formula checks (see id_number_birth_date)

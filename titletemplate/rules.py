@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from . import formulas as fx
 from . import idcard, messages
 from .errors import CATALOGUE, Severity
 from .normalize import REPEATING, is_lossy_number
-from .template import formulas as fx
 from .vocab import GB11643, PATTERN, IdType, Vocab, text_key, title_group_key
 
 RULESET_VERSION = "1"

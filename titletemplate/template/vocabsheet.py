@@ -15,12 +15,12 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from .. import formulas as fx
 from .. import idcard, messages
 from ..columns import BY_KEY, CHECK_LETTER, COLUMNS, FIRST_DATA_ROW, VOCAB_SHEET
 from ..errors import Severity, TemplateError
 from ..rules import RULES, SHEET_RULES
 from ..vocab import Vocab
-from . import formulas as fx
 
 # Excel 2007 limits (Excel specifications and limits; MS-OI29500 for the 224).
 MAX_CELL_FORMULA = 8192
