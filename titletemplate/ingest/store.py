@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +124,7 @@ class Store:
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None)
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            self._wal()
             # WAL with NORMAL syncs at checkpoints, not at every file's commit: a power cut
             # can lose the last files' commits (ingest them again) but never corrupts the store.
             self._db.execute("PRAGMA synchronous = NORMAL")
@@ -165,15 +166,33 @@ class Store:
             raise
         self._db.execute("COMMIT")
 
+    def _wal(self) -> None:
+        """Switch to WAL. On a new file, several processes opening it at once race for the
+        switch, and SQLite answers the losers "database is locked" at once, without waiting
+        for the busy timeout: wait here instead."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError("store-too-new", f"{self.path.name}: schema {version}")
-        for n in range(version, SCHEMA_VERSION):
+        """Bring the schema up to date; each step reads the version inside its write
+        transaction, so processes opening a new store at once migrate it exactly once."""
+        while True:
             with self._transaction() as db:
-                for statement in migration(n):
+                version = db.execute("PRAGMA user_version").fetchone()[0]
+                if version > SCHEMA_VERSION:
+                    raise StoreError("store-too-new", f"{self.path.name}: schema {version}")
+                if version == SCHEMA_VERSION:
+                    return
+                for statement in migration(version):
                     db.execute(statement)
-                db.execute(f"PRAGMA user_version = {n + 1}")
+                db.execute(f"PRAGMA user_version = {version + 1}")
 
     # --- submissions -------------------------------------------------------------------
 
