@@ -33,7 +33,7 @@ from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_data_shee
 from .protection import identity_properties as identity_properties  # re-exported API
 from .protection import lock_structure, write_checksum_sheet
 from .protection import template_password as template_password  # re-exported API
-from .stamp import Probe, make_probe, probe_unit, stamp
+from .stamp import Probe, guarded, make_probe, probe_unit, stamp
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
 
 MANIFEST_NAME = "manifest.csv"
@@ -255,9 +255,11 @@ def _build_stamped(state: _WorkerState, unit: Unit) -> bytes:
     vocab, key, issued_at = state.vocab, state.key, state.issued_at
     if not state.probes:
         built = build_template(vocab, probe_unit(), key, issued_at=issued_at, rows=state.rows)
-        state.probes.append(make_probe(vocab, key, built, issued_at))
+        state.probes.append(guarded("probe", lambda: make_probe(vocab, key, built, issued_at)))
     probe = state.probes[0]
-    data = stamp(probe, vocab, unit, key, issued_at) if probe is not None else None
+    data = None
+    if probe is not None:
+        data = guarded("stamp", lambda: stamp(probe, vocab, unit, key, issued_at))
     if data is None:
         data = build_template(vocab, unit, key, issued_at=issued_at, rows=state.rows)
     return data

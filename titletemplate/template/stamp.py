@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.custom import Custom
@@ -81,6 +83,23 @@ class _Resume:
     def flush(self) -> bytes:
         out: bytes = self.state.flush()
         return out
+
+
+_log = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+def guarded(what: str, run: Callable[[], _T]) -> _T | None:
+    """What a fast builder gives, or None on any exception, so that the caller builds with
+    XlsxWriter's public API instead: the fast builders rely on XlsxWriter and zipfile internals
+    (see tests/test_library_internals.py), which a new release may change."""
+    try:
+        return run()
+    except Exception as exc:  # any failure of a fast path means: take the public-API route
+        _log.warning(
+            "fast build %s failed (%s); building with the public API", what, type(exc).__name__
+        )
+        return None
 
 
 def _compressor() -> Any:

@@ -52,7 +52,7 @@ from ..vocab import Unit, Vocab
 from .build import build_template, write_sheets
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_comments, write_data_sheet
 from .protection import WORKBOOK_PART, legacy_hash
-from .stamp import SST_PART, Head, Probe, make_probe, probe_unit, stamped_parts, zip_parts
+from .stamp import SST_PART, Head, Probe, guarded, make_probe, probe_unit, stamped_parts, zip_parts
 from .vocabsheet import SheetFormulas, checked, compile_sheet
 
 DATA_PART = "xl/worksheets/sheet1.xml"
@@ -133,11 +133,11 @@ def build_filled(
     cache_key = (vocab.fingerprint, public, issued_at)
     if cache_key not in _probes:
         _bounded(_probes)
-        _probes[cache_key] = make_fill_probe(vocab, key, issued_at)
+        _probes[cache_key] = guarded("fill probe", lambda: make_fill_probe(vocab, key, issued_at))
     probe = _probes[cache_key]
     if probe is None:
         return None
-    return fill(probe, vocab, unit, key, issued_at, rows, prefill, marks)
+    return guarded("fill", lambda: fill(probe, vocab, unit, key, issued_at, rows, prefill, marks))
 
 
 def make_fill_probe(vocab: Vocab, key: Ed25519PrivateKey, issued_at: str) -> FillProbe | None:
