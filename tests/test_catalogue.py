@@ -64,3 +64,20 @@ def test_render_blanks_missing_fields_and_none() -> None:
     text = messages.render("id-number-checksum", {"row": None, "unused": "x"})
     assert text == template.replace("{row}", "").replace("{column}", "").replace("{value}", "")
     assert "{" not in text and "None" not in text
+
+
+def test_errors_cross_process_boundaries_with_their_code() -> None:
+    """Worker processes raise coded errors; pickling must keep the code, detail and fields."""
+    import pickle
+
+    from titletemplate.errors import SubmissionError, TemplateError, VocabError
+
+    for error in (
+        TemplateError("xlsxwriter-rejected", "checksum: -1"),
+        SubmissionError("file-corrupt"),
+        VocabError("vocab-invalid", "2 problems", ("a", "b")),
+    ):
+        back = pickle.loads(pickle.dumps(error))
+        assert type(back) is type(error)
+        assert (back.code, back.detail, str(back)) == (error.code, error.detail, str(error))
+    assert back.problems == ("a", "b")

@@ -152,6 +152,11 @@ class TitleTemplateError(Exception):
         self.code = code
         self.detail = detail
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Pickled (to or from a worker process) with its code, detail and any other fields;
+        # Exception's own pickling keeps only the message.
+        return (type(self).__new__, (type(self), *self.args), self.__dict__)
+
 
 class VocabError(TitleTemplateError):
     """The vocabulary is unusable; `problems` lists every finding (see vocabcheck)."""

@@ -15,7 +15,6 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..errors import TemplateError
 from ..files import write_bytes_atomic
 from ..ingest.store import Store, StoredIssue
 from ..vocab import Unit, Vocab, plain_fields
@@ -115,9 +114,7 @@ def corrections(
 
     def wait() -> list[Path]:
         for future in futures:
-            failed = future.result()
-            if failed is not None:
-                raise TemplateError(*failed)
+            future.result()  # a TemplateError reaches this process with its code
         return paths
 
     return wait
@@ -140,14 +137,10 @@ def _plain(row: CorrectionRow) -> _PlainRow:
     return row.values, [tuple(getattr(i, f.name) for f in fields(i)) for i in row.issues]
 
 
-def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path) -> tuple[str, str] | None:
-    """Pool task; a TemplateError comes back as (code, detail) (pickling would lose the code)."""
+def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path) -> None:
+    """Pool task: one unit's correction workbook."""
     if _corrector is None:
         raise RuntimeError("worker not initialised")
     vocab, key, opts = _corrector
     rows = [CorrectionRow(v, tuple(StoredIssue(*i) for i in issues)) for v, issues in plain]
-    try:
-        write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
-    except TemplateError as exc:
-        return exc.code, exc.detail
-    return None
+    write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))

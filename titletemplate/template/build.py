@@ -140,10 +140,7 @@ def build_templates(
         with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
             futures = {pool.submit(_build_one, u, names[i]): i for i, u in enumerate(units)}
             for done, future in enumerate(as_completed(futures), start=1):
-                built = future.result()
-                if isinstance(built, tuple):
-                    raise TemplateError(*built)
-                entries[futures[future]] = built
+                entries[futures[future]] = future.result()
                 if progress is not None:
                     progress(done)
     result = [e for e in entries if e is not None]
@@ -277,15 +274,11 @@ def _build_with(state: _WorkerState, unit: Unit, file_name: str) -> ManifestEntr
     )
 
 
-def _build_one(unit: Unit, file_name: str) -> ManifestEntry | tuple[str, str]:
-    """Pool task. A TemplateError comes back as (code, detail): exceptions are pickled with
-    their message only, which would lose the code."""
+def _build_one(unit: Unit, file_name: str) -> ManifestEntry:
+    """Pool task (a TemplateError reaches the batch process with its code)."""
     if _state is None:
         raise RuntimeError("worker not initialised")
-    try:
-        return _build_with(_state, unit, file_name)
-    except TemplateError as exc:
-        return exc.code, exc.detail
+    return _build_with(_state, unit, file_name)
 
 
 def safe_file_name(name: str) -> str:
