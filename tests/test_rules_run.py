@@ -44,7 +44,9 @@ def test_the_quick_pass_stands_for_the_rules_on_distinct_columns() -> None:
         ({"cert_no": 12345}, False),
         ({"cert_no": "A 1"}, False),
         ({"id_number": GOOD["id_number"][:17] + "0"}, False),
-        ({"id_number": "11010119730829181X"}, True),  # outside Shandong: no area check
+        ({"id_number": "11010119730829181X"}, True),  # Beijing: any province's codes
+        ({"id_number": "370123197308291816"}, True),  # Changqing county, abolished in 2001
+        ({"id_number": "119999197308291817"}, False),  # never existed
         ({"id_number": "379999197308291815"}, False),
         ({"name": "王5"}, False),
         ({"name": None}, False),

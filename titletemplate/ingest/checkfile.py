@@ -24,6 +24,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from .. import addresscodes
 from ..columns import BY_KEY, COLUMNS, DATA_SHEET
 from ..errors import CATALOGUE, Issue, Severity, SubmissionError
 from ..fingerprint import Identity
@@ -216,6 +217,7 @@ def checked_files(
         return
     raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     state = (plain_fields(vocab), raw_key)
+    addresscodes.national()  # parsed once here, not in every forked worker
     with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
         if len(files) == 1:
             yield _check_large(pool, files[0], vocab, public_key, jobs)

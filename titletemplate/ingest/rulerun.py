@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from .. import messages, rules
+from .. import addresscodes, messages, rules
 from ..idcard import ID_LENGTH, check_char
 from ..rules import ADULT_AGE, RULES, RowData, Rule, parse_yyyymmdd
 from ..vocab import GB11643, Vocab
@@ -157,7 +157,7 @@ def _distinct_cells_pass(row: RowData, vocab: Vocab) -> bool:
         return False
     if check_char(number[:17]) != number[17] or parse_yyyymmdd(number[6:14]) is None:
         return False  # parse_yyyymmdd: a real date from MIN_YEAR, as the birth-date rule asks
-    if number.startswith("37") and number[:6] not in rules._id_areas(vocab):
+    if number[:6] not in addresscodes.known(vocab):
         return False
     gender = values["gender"]
     if gender in messages.GENDERS and gender != messages.GENDERS[number[16] in "02468"]:
