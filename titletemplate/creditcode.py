@@ -1,4 +1,4 @@
-"""Unified social credit codes (统一社会信用代码, GB 32100-2015): shape and check character, the
+"""Unified social credit codes (GB 32100-2015): their shape and check character, the
 check character computed by python-stdnum (stdnum.cn.uscc)."""
 
 from __future__ import annotations
