@@ -30,9 +30,17 @@ class Exit(IntEnum):
     CANNOT_START = 3  # bad vocabulary, unreadable key, unwritable output
 
 
+class _LogFile(logging.FileHandler):
+    """Opened (and its folder made) at the first record, so that a command that logs nothing
+    leaves no folder behind in the clerk's current folder."""
+
+    def _open(self) -> Any:
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        return super()._open()
+
+
 def _open_log(folder: Path) -> logging.Handler:
-    folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(folder / LOG_NAME, encoding="utf-8", delay=True)
+    handler = _LogFile(folder / LOG_NAME, encoding="utf-8", delay=True)
     handler.addFilter(MaskingFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     log.addHandler(handler)
@@ -42,6 +50,11 @@ def _open_log(folder: Path) -> logging.Handler:
 
 def _err(text: str) -> None:
     click.echo(text, err=True)
+
+
+def _failure(exc: TitleTemplateError) -> str:
+    text = messages.FAILURES.get(exc.code, "{detail}").format(detail=exc.detail)
+    return messages.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text))
 
 
 def _guarded(log_dir_option: str) -> Callable[[F], F]:
@@ -58,11 +71,12 @@ def _guarded(log_dir_option: str) -> Callable[[F], F]:
             except VocabError as exc:
                 for problem in exc.problems:
                     _err(problem.render())  # type: ignore[attr-defined]
-                _err(messages.VOCAB_FAILED.format(n=len(exc.problems)))
+                # Without problems it is about the folder itself: a failure with a code.
+                problems = len(exc.problems)
+                _err(messages.VOCAB_FAILED.format(n=problems) if problems else _failure(exc))
                 code = Exit.CANNOT_START
             except TitleTemplateError as exc:
-                text = messages.FAILURES.get(exc.code, "{detail}").format(detail=exc.detail)
-                _err(messages.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text)))
+                _err(_failure(exc))
                 code = Exit.CANNOT_START
             except click.ClickException:
                 raise  # usage errors: click prints them and exits 2
@@ -85,7 +99,7 @@ vocab_option = click.option(
     "vocab_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Vocabulary folder (default: the project's vocab/).",
+    help="Vocabulary folder (default: $TITLETEMPLATE_VOCAB, ./vocab, the shipped one).",
 )
 key_option = click.option(
     "--key-file",
@@ -101,6 +115,16 @@ public_key_option = click.option(
     envvar="TITLETEMPLATE_PUBLIC_KEY",
     help="Bureau public key (PEM). Default: the demo key.",
 )
+
+
+def _vocab_dir(option: Path | None) -> Path:
+    """The vocabulary folder by the lookup order; says on stderr which one it is."""
+    from .vocabdir import find_vocab_dir
+
+    where = find_vocab_dir(option)
+    source = messages.VOCAB_SOURCES[where.source]
+    _err(messages.VOCAB_USED.format(path=where.path, source=source))
+    return where.path
 
 
 def _warn_demo(demo: bool) -> None:
@@ -124,16 +148,28 @@ def vocab() -> None:
 @_guarded("out")
 def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
     """Check the vocabulary and report every problem at once."""
-    from .vocab import DEFAULT_VOCAB_DIR
     from .vocabcheck import check_vocab_dir, summary
 
-    checked, problems = check_vocab_dir(vocab_dir or DEFAULT_VOCAB_DIR)
+    checked, problems = check_vocab_dir(_vocab_dir(vocab_dir))
     for problem in problems:
         click.echo(problem.render())
     if checked is None:
         _err(messages.VOCAB_FAILED.format(n=len(problems)))
         return Exit.REJECTIONS
     click.echo(summary(checked))
+    return Exit.OK
+
+
+@vocab.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite vocabulary files already there.")
+@_guarded("out")
+def vocab_init(directory: Path, force: bool, out: Path | None = None) -> int:
+    """Write an editable copy of the shipped vocabulary (with its comments) into DIRECTORY."""
+    from .vocabdir import init_vocab_dir
+
+    written = init_vocab_dir(directory, overwrite=force)
+    click.echo(messages.VOCAB_INIT_DONE.format(n=len(written), path=directory))
     return Exit.OK
 
 
@@ -191,7 +227,7 @@ def build(
 
     if bool(unit_name) == bool(units_file):
         raise click.UsageError("--unit or --units (one of them)")
-    vocabulary = load_vocab(vocab_dir)
+    vocabulary = load_vocab(_vocab_dir(vocab_dir))
     key, demo = load_private_key(key_file)
     _warn_demo(demo)
     when = _issue_time(issued_at)
@@ -330,7 +366,7 @@ def ingest(
     from .keys import load_private_key, load_public_key, public_pem
     from .vocab import load_vocab
 
-    vocabulary = load_vocab(vocab_dir)
+    vocabulary = load_vocab(_vocab_dir(vocab_dir))
     key, demo = load_public_key(public_key)
     _warn_demo(demo)
     # Correction workbooks are new signed templates, so they need the private key; every
@@ -369,7 +405,10 @@ def ingest(
 def demo(out: Path) -> int:
     """The whole loop on built-in defaults: build, fill, ingest, report."""
     from .demo import run_demo
+    from .vocabdir import PACKAGED_VOCAB_DIR
 
+    source = messages.VOCAB_SOURCES["packaged"]  # the demo's units live in the shipped one
+    _err(messages.VOCAB_USED.format(path=PACKAGED_VOCAB_DIR, source=source))
     _warn_demo(True)
     result = _with_progress(lambda progress: run_demo(out, progress=progress))
     _print_summary(result.ingest)

@@ -306,6 +306,18 @@ VOCAB_OK = (
     "职称名称 {titles} 个(旧称 {aliases} 个), 单位 {units} 个, 任务分工 {routes} 条, 机构 {orgs} 个。"
 )
 VOCAB_FAILED = "字典检查发现 {n} 个问题。"
+VOCAB_USED = "使用字典: {path}({source})"
+VOCAB_SOURCES = {
+    "option": "--vocab 参数指定",
+    "env": "环境变量 TITLETEMPLATE_VOCAB 指定",
+    "cwd": "当前文件夹下的 vocab",
+    "packaged": "程序内置字典",
+}
+VOCAB_INIT_DONE = (
+    "已将内置字典的 {n} 个文件(含注释)复制到 {path},可按本地情况修改,"
+    "然后用 --vocab {path} 或环境变量 TITLETEMPLATE_VOCAB 指定;"
+    "文件夹名为 vocab 时,在它的上一级文件夹运行命令即自动使用。"
+)
 
 # --- CLI lines ----------------------------------------------------------------------------
 CLI_DEMO_KEY = (
@@ -350,4 +362,6 @@ FAILURES: dict[str, str] = {
     "formula-array-constant": "模板公式含有数据验证不允许的数组常量({detail})。",
     "validation-text-too-long": "数据验证的提示文字超过 Excel 限制({detail})。",
     "vocab-list-empty": "字典中的列表为空({detail}),无法生成下拉菜单。",
+    "vocab-dir-missing": "字典文件夹不存在: {detail}。请检查 --vocab 或环境变量 TITLETEMPLATE_VOCAB。",
+    "vocab-dir-exists": "目标文件夹中已有字典文件,不会覆盖: {detail}。如确需覆盖,请加 --force。",
 }

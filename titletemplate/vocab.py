@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 
 from . import messages
 from .errors import VocabError
+from .vocabdir import PACKAGED_VOCAB_DIR
 
-DEFAULT_VOCAB_DIR = Path(__file__).resolve().parent.parent / "vocab"
+DEFAULT_VOCAB_DIR = PACKAGED_VOCAB_DIR  # the vocabulary shipped with titletemplate
 VOCAB_FILES = (
     "regions.yaml",
     "id_types.yaml",
@@ -268,7 +269,8 @@ def load_units(path: str | Path) -> tuple[Unit, ...]:
 
 
 def load_vocab(directory: str | Path | None = None) -> Vocab:
-    """Load and check the vocabulary in `directory` (default: the project's `vocab/`).
+    """Load and check the vocabulary in `directory` (default: the shipped one; the CLI finds
+    the folder with `vocabdir.find_vocab_dir`).
 
     Raises:
         VocabError: with every problem found (code `vocab-invalid`, `.problems` set).
