@@ -7,19 +7,22 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from enum import IntEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from . import __version__, messages
+from . import __version__, cliout, messages
 from .errors import TitleTemplateError, VocabError
 from .privacy import MaskingFilter, mask_ids_in_text
+from .vocabdir import PACKAGED_VOCAB_DIR, VocabLocation, VocabSource
+
+PACKAGED_VOCAB = VocabLocation(PACKAGED_VOCAB_DIR, VocabSource.PACKAGED)
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOG_NAME = "titletemplate.log"
-MAX_ISSUE_LINES = 20
 log = logging.getLogger("titletemplate")
 
 
@@ -99,32 +102,23 @@ vocab_option = click.option(
     "vocab_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Vocabulary folder (default: $TITLETEMPLATE_VOCAB, ./vocab, the shipped one).",
 )
 key_option = click.option(
     "--key-file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     envvar="TITLETEMPLATE_KEY_FILE",
-    help="Bureau private key (PEM). Default: the demo key.",
 )
 public_key_option = click.option(
     "--public-key",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     envvar="TITLETEMPLATE_PUBLIC_KEY",
-    help="Bureau public key (PEM). Default: the demo key.",
 )
 
 
-def _vocab_dir(option: Path | None) -> Path:
-    """The vocabulary folder by the lookup order; says on stderr which one it is."""
-    from .vocabdir import find_vocab_dir
-
-    where = find_vocab_dir(option)
-    source = messages.VOCAB_SOURCES[where.source]
-    _err(messages.VOCAB_USED.format(path=where.path, source=source))
-    return where.path
+quiet_option = click.option("--quiet", "-q", is_flag=True)
+json_option = click.option("--json", "as_json", is_flag=True)
 
 
 def _warn_demo(demo: bool) -> None:
@@ -132,10 +126,10 @@ def _warn_demo(demo: bool) -> None:
         _err(messages.CLI_DEMO_KEY)
 
 
-@click.group(help=messages.CLI_HELP)
+@click.group(cls=cliout.Group)
 @click.version_option(__version__)
 def main() -> None:
-    pass
+    cliout.console_encoding()
 
 
 @main.group()
@@ -150,7 +144,7 @@ def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
     """Check the vocabulary and report every problem at once."""
     from .vocabcheck import check_vocab_dir, summary
 
-    checked, problems = check_vocab_dir(_vocab_dir(vocab_dir))
+    checked, problems = check_vocab_dir(cliout.find_vocab(vocab_dir).path)
     for problem in problems:
         click.echo(problem.render())
     if checked is None:
@@ -162,7 +156,7 @@ def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
 
 @vocab.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--force", is_flag=True, help="Overwrite vocabulary files already there.")
+@click.option("--force", is_flag=True)
 @_guarded("out")
 def vocab_init(directory: Path, force: bool, out: Path | None = None) -> int:
     """Write an editable copy of the shipped vocabulary (with its comments) into DIRECTORY."""
@@ -192,22 +186,21 @@ def _issue_time(value: str | None) -> str:
 
 
 @main.command()
-@click.option("--unit", "unit_name", help="Build one template for this unit.")
-@click.option("--unit-code", default="", help="Unified social credit code of --unit.")
+@click.option("--unit", "unit_name")
+@click.option("--unit-code", default="")
 @click.option(
     "--units",
     "units_file",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Build one template per unit of this units.yaml.",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"))
 @click.option("--rows", type=click.IntRange(1, 100_000), default=None)
-@click.option(
-    "--issued-at", default=None, help="ISO time written into the template (default: now)."
-)
+@click.option("--issued-at", default=None)
 @click.option("--jobs", type=click.IntRange(1, 64), default=2)
 @vocab_option
 @key_option
+@quiet_option
+@json_option
 @_guarded("out")
 def build(
     unit_name: str | None,
@@ -219,6 +212,8 @@ def build(
     jobs: int,
     vocab_dir: Path | None,
     key_file: Path | None,
+    quiet: bool,
+    as_json: bool,
 ) -> int:
     """Build the locked, signed Attachment-1 template for one unit or for every unit."""
     from .keys import load_private_key
@@ -226,8 +221,9 @@ def build(
     from .vocab import Unit, load_units, load_vocab
 
     if bool(unit_name) == bool(units_file):
-        raise click.UsageError("--unit or --units (one of them)")
-    vocabulary = load_vocab(_vocab_dir(vocab_dir))
+        raise click.UsageError(messages.CLI_UNIT_OR_UNITS)
+    where = cliout.find_vocab(vocab_dir, quiet)
+    vocabulary = load_vocab(where.path)
     key, demo = load_private_key(key_file)
     _warn_demo(demo)
     when = _issue_time(issued_at)
@@ -240,21 +236,41 @@ def build(
             unit = Unit(unit.name, unit.kind, unit_code, unit.supervisor, unit.short, unit.region)
         data = build_template(vocabulary, unit, key, issued_at=when, rows=rows)
         path = write_template(out / f"{unit.name}.xlsx", data)
-        click.echo(messages.CLI_BUILT.format(path=path))
-        return Exit.OK
-    assert units_file is not None
-    units = load_units(units_file)
-    with click.progressbar(length=len(units), file=sys.stderr) as bar:
-        done = [0]
-
-        def progress(n: int) -> None:
-            bar.update(n - done[0])
-            done[0] = n
-
-        entries = build_templates(
-            vocabulary, units, key, out, issued_at=when, rows=rows, jobs=jobs, progress=progress
+        built = [{"unit": unit.name, "unit_code": unit.code, "path": str(path)}]
+        manifest = None
+    else:
+        assert units_file is not None
+        units = load_units(units_file)
+        entries = cliout.with_progress(
+            lambda progress: build_templates(
+                vocabulary,
+                units,
+                key,
+                out,
+                issued_at=when,
+                rows=rows,
+                jobs=jobs,
+                progress=lambda n: progress(n, len(units)),
+            ),
+            quiet,
         )
-    click.echo(messages.CLI_BUILT_MANY.format(n=len(entries), manifest=out / "manifest.csv"))
+        built = [{**asdict(e), "path": str(out / e.file)} for e in entries]
+        manifest = out / "manifest.csv"
+    if as_json:
+        cliout.echo_json(
+            {
+                "vocab": cliout.vocab_json(where),
+                "demo_key": demo,
+                "templates": built,
+                "manifest": manifest,
+            }
+        )
+    elif quiet:
+        pass
+    elif manifest is None:
+        click.echo(messages.CLI_BUILT.format(path=built[0]["path"]))
+    else:
+        click.echo(messages.CLI_BUILT_MANY.format(n=len(built), manifest=manifest))
     return Exit.OK
 
 
@@ -273,45 +289,6 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     return Exit.OK
 
 
-def _with_progress(run: Callable[[Callable[[int, int], None]], Any]) -> Any:
-    """Call `run(progress)` with a stderr progress bar fed by progress(done, total)."""
-    with click.progressbar(length=1, file=sys.stderr, show_pos=True) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.length = max(total, 1)
-            bar.update(done - bar.pos)
-
-        return run(progress)
-
-
-def _print_summary(result: Any) -> None:
-    click.echo(messages.CLI_TABLE_HEADER)
-    for f in result.files:
-        status = messages.CLI_ACCEPTED if f["status"] == "accepted" else messages.CLI_REJECTED
-        cells = [f.get("unit") or "-", mask_ids_in_text(Path(f["path"]).name), status]
-        cells += [
-            str(f.get(k, 0))
-            for k in ("rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows")
-        ]
-        if f["status"] != "accepted":
-            cells.append(f"[{f.get('code')}]")
-        click.echo(" | ".join(cells))
-    click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
-    shown = [r for r in result.issues if r.issue.severity != "info"]
-    for r in shown[:MAX_ISSUE_LINES]:
-        click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")
-    if len(shown) > MAX_ISSUE_LINES:
-        click.echo(messages.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
-    if result.corrections:
-        click.echo(messages.CLI_CORRECTIONS.format(n=len(result.corrections)))
-    if result.missing_units:
-        click.echo(
-            messages.CLI_MISSING_UNITS.format(
-                n=len(result.missing_units), units="、".join(result.missing_units)
-            )
-        )
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
@@ -320,33 +297,29 @@ def _print_summary(result: Any) -> None:
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="SQLite store (default: OUT/titletemplate.db).",
 )
 @click.option(
     "--revoked",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="CSV/xlsx of revoked titles (rows are rejected).",
 )
 @click.option(
     "--ecert",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="CSV/xlsx of certificates already issued electronically (rows are excluded).",
 )
-@click.option("--split-by-office", is_flag=True, help="One consolidated sheet per review office.")
-@click.option(
-    "--mask-ids/--no-mask-ids", default=True, help="Mask ID numbers in reports (default on)."
-)
+@click.option("--split-by-office", is_flag=True)
+@click.option("--mask-ids/--no-mask-ids", default=True)
 @click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="manifest.csv written by `build --units`: lists the units that have not returned yet.",
 )
 @vocab_option
 @public_key_option
 @key_option
+@quiet_option
+@json_option
 @_guarded("out")
 def ingest(
     paths: tuple[Path, ...],
@@ -360,13 +333,16 @@ def ingest(
     vocab_dir: Path | None,
     public_key: Path | None,
     key_file: Path | None,
+    quiet: bool,
+    as_json: bool,
 ) -> int:
     """Read returned templates, re-check every row, deduplicate and write the reports."""
     from .batch import ingest as run_ingest
     from .keys import load_private_key, load_public_key, public_pem
     from .vocab import load_vocab
 
-    vocabulary = load_vocab(_vocab_dir(vocab_dir))
+    where = cliout.find_vocab(vocab_dir, quiet)
+    vocabulary = load_vocab(where.path)
     key, demo = load_public_key(public_key)
     _warn_demo(demo)
     # Correction workbooks are new signed templates, so they need the private key; every
@@ -376,9 +352,9 @@ def ingest(
         private, _ = load_private_key(key_file)
         if public_pem(private.public_key()) != public_pem(key):
             private = None
-    if private is None:
+    if private is None and not quiet:
         _err(messages.CLI_NO_CORRECTIONS)
-    result = _with_progress(
+    result = cliout.with_progress(
         lambda progress: run_ingest(
             list(paths),
             out,
@@ -392,10 +368,16 @@ def ingest(
             mask_ids=mask_ids,
             split_by_office=split_by_office,
             progress=progress,
-        )
+        ),
+        quiet,
     )
-    _print_summary(result)
-    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    if as_json:
+        cliout.echo_json(
+            {"vocab": cliout.vocab_json(where), "demo_key": demo, **cliout.ingest_json(result)}
+        )
+    elif not quiet:
+        cliout.print_summary(result)
+        click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit(result.exit_code)
 
 
@@ -405,12 +387,13 @@ def ingest(
 def demo(out: Path) -> int:
     """The whole loop on built-in defaults: build, fill, ingest, report."""
     from .demo import run_demo
-    from .vocabdir import PACKAGED_VOCAB_DIR
 
-    source = messages.VOCAB_SOURCES["packaged"]  # the demo's units live in the shipped one
-    _err(messages.VOCAB_USED.format(path=PACKAGED_VOCAB_DIR, source=source))
+    cliout.say_vocab(PACKAGED_VOCAB)  # the demo's units live in the shipped vocabulary
     _warn_demo(True)
-    result = _with_progress(lambda progress: run_demo(out, progress=progress))
-    _print_summary(result.ingest)
+    result = cliout.with_progress(lambda progress: run_demo(out, progress=progress))
+    cliout.print_summary(result.ingest)
     click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit.OK
+
+
+cliout.chinese_help(main)

@@ -341,7 +341,7 @@ CLI_MISSING_UNITS = "尚未报送的单位({n} 个): {units}"
 CLI_ACCEPTED = "接收"
 CLI_REJECTED = "退回"
 CLI_TABLE_HEADER = "单位 | 文件 | 状态 | 行数 | 有效 | 有误 | 重复 | 排除"
-CLI_HELP = "titletemplate: 职称证书信息采集模板的生成、回收、校验与汇总。"
+CLI_UNIT_OR_UNITS = "请指定 --unit 或 --units(二者选一)。"
 CLI_NO_CORRECTIONS = "未提供与公钥匹配的私钥(--key-file),本次不生成各单位更正表;其余结果照常输出。"
 CLI_MORE_ISSUES = "  …另有 {n} 条问题,详见 errors.xlsx。"
 CLI_CORRECTIONS = "已为 {n} 个单位生成更正表(corrections 文件夹),请发回各单位修改后重新报送。"
@@ -364,4 +364,44 @@ FAILURES: dict[str, str] = {
     "vocab-list-empty": "字典中的列表为空({detail}),无法生成下拉菜单。",
     "vocab-dir-missing": "字典文件夹不存在: {detail}。请检查 --vocab 或环境变量 TITLETEMPLATE_VOCAB。",
     "vocab-dir-exists": "目标文件夹中已有字典文件,不会覆盖: {detail}。如确需覆盖,请加 --force。",
+}
+
+# --- CLI help (--help), by command path and option; "--opt" alone is shared by commands ------
+CLI_HELP_TEXTS: dict[str, str] = {
+    "titletemplate": "titletemplate: 职称证书信息采集模板的生成、回收、校验与汇总。",
+    "--help": "显示本帮助并退出。",
+    "--version": "显示版本号并退出。",
+    "--vocab": (
+        "字典文件夹。默认依次查找: 环境变量 TITLETEMPLATE_VOCAB、当前文件夹下的 vocab、程序内置字典。"
+    ),
+    "--key-file": "人社局的私钥文件(PEM),也可用环境变量 TITLETEMPLATE_KEY_FILE 指定;默认使用内置演示密钥。",
+    "--public-key": "人社局的公钥文件(PEM),也可用环境变量 TITLETEMPLATE_PUBLIC_KEY 指定;默认使用内置演示密钥。",
+    "--quiet": "安静模式: 不显示进度条和说明信息,只输出错误和警告;结果看退出码。",
+    "--json": "在标准输出打印机器可读的 JSON 汇总(供脚本使用),不打印表格。",
+    "vocab": "字典(vocab/*.yaml)相关命令: 检查字典、复制一份可编辑的字典。",
+    "vocab check": "检查字典,一次列出全部问题(文件:行号: [代码] 说明)。",
+    "vocab init": "把程序内置字典(含注释)复制到 DIRECTORY 文件夹,供本地修改后使用。",
+    "vocab init --force": "覆盖目标文件夹中已有的字典文件。",
+    "keygen": "生成人社局的密钥对: 私钥(仅本人可读,妥善保管)和公钥(分发给各级审核单位)。",
+    "keygen --out": "密钥文件的保存文件夹。",
+    "build": "为一个或全部填报单位生成加锁、签名的附件1模板。",
+    "build --unit": "只为这个填报单位生成模板(单位名称)。",
+    "build --unit-code": "--unit 指定单位的统一社会信用代码(可不填)。",
+    "build --units": "按这个 units.yaml 为其中每个填报单位各生成一份模板,并写出清单 manifest.csv。",
+    "build --out": "模板的保存文件夹(默认 build)。",
+    "build --rows": "每份模板的填报行数(默认按字典 campaign.yaml)。",
+    "build --issued-at": "写入模板的签发时间(ISO 格式,默认当前时间)。",
+    "build --jobs": "同时使用的进程数(默认 2)。",
+    "password": "显示模板 FILE 的工作表保护密码(需要私钥)。",
+    "ingest": "读取各单位报送的文件(可给文件或文件夹),逐行重新校验、去重,写出汇总表、错误报告和各单位更正表。",
+    "ingest --out": "结果的保存文件夹。",
+    "ingest --key-file": "人社局的私钥文件(PEM),用于生成各单位更正表,须与公钥配对;也可用环境变量 TITLETEMPLATE_KEY_FILE 指定。",
+    "ingest --db": "SQLite 数据库文件(默认: 结果文件夹/titletemplate.db)。",
+    "ingest --revoked": "已取消职称的名单(CSV 或 xlsx),名单中的行按错误退回。",
+    "ingest --ecert": "已制发职称电子证书的名单(CSV 或 xlsx),名单中的行不再上报。",
+    "ingest --split-by-office": "汇总表按评审机构(任务分工)分成多个工作表。",
+    "ingest --mask-ids": "报告中的证件号码打码显示(默认打码;--no-mask-ids 显示完整号码)。",
+    "ingest --manifest": "build --units 生成的 manifest.csv,用于列出尚未报送的单位。",
+    "demo": "用内置数据演示完整流程: 生成模板、模拟填报、回收校验、输出报告。",
+    "demo --out": "演示结果的保存文件夹(默认 build/demo)。",
 }

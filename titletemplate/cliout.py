@@ -1,0 +1,154 @@
+"""What the command line shows: Chinese help, summaries, JSON for scripts, progress bars,
+and output that survives a GBK console."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import messages
+from .privacy import mask_ids_in_text
+from .vocabdir import VocabLocation, find_vocab_dir
+
+MAX_ISSUE_LINES = 20
+
+
+def find_vocab(option: Path | None, quiet: bool = False) -> VocabLocation:
+    """The vocabulary folder by the lookup order; says on stderr which one it is."""
+    where = find_vocab_dir(option)
+    if not quiet:
+        say_vocab(where)
+    return where
+
+
+def say_vocab(where: VocabLocation) -> None:
+    source = messages.VOCAB_SOURCES[where.source]
+    click.echo(messages.VOCAB_USED.format(path=where.path, source=source), err=True)
+
+
+def echo_json(data: dict[str, Any]) -> None:
+    # ASCII-only JSON reads the same whatever the console's or the file's code page.
+    click.echo(json.dumps(data, ensure_ascii=True, indent=2, default=str))
+
+
+class Command(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
+class Group(click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Group too
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _chinese_help_option(super().get_help_option(ctx))
+
+
+def _chinese_help_option(option: click.Option | None) -> click.Option | None:
+    if option is not None:
+        option.help = messages.CLI_HELP_TEXTS["--help"]
+    return option
+
+
+def with_progress(run: Callable[[Callable[[int, int], None]], Any], quiet: bool = False) -> Any:
+    """Call `run(progress)` with a stderr progress bar fed by progress(done, total)."""
+    if quiet:
+        return run(lambda done, total: None)
+    with click.progressbar(length=1, file=sys.stderr, show_pos=True) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = max(total, 1)
+            bar.update(done - bar.pos)
+
+        return run(progress)
+
+
+def vocab_json(where: VocabLocation) -> dict[str, str]:
+    return {"path": str(where.path), "source": str(where.source)}
+
+
+def ingest_json(result: Any) -> dict[str, Any]:
+    """The run's summary for scripts: exit code, totals, files, counts by code, outputs."""
+    files = [{**f, "path": mask_ids_in_text(f["path"])} for f in result.files]
+    codes = Counter(r.issue.code for r in result.issues)
+    outputs = {
+        "out_dir": result.out_dir,
+        "db": result.db_path,
+        "consolidated_xlsx": result.consolidated_xlsx,
+        "consolidated_csv": result.consolidated_csv,
+        "errors_xlsx": result.errors_xlsx,
+        "report_json": result.report_json,
+        "corrections": list(result.corrections),
+    }
+    return {
+        "exit_code": result.exit_code,
+        "totals": result.totals,
+        "files": files,
+        "issue_counts": dict(sorted(codes.items())),
+        "missing_units": list(result.missing_units),
+        "outputs": outputs,
+    }
+
+
+def print_summary(result: Any) -> None:
+    click.echo(messages.CLI_TABLE_HEADER)
+    for f in result.files:
+        status = messages.CLI_ACCEPTED if f["status"] == "accepted" else messages.CLI_REJECTED
+        cells = [f.get("unit") or "-", mask_ids_in_text(Path(f["path"]).name), status]
+        cells += [
+            str(f.get(k, 0))
+            for k in ("rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows")
+        ]
+        if f["status"] != "accepted":
+            cells.append(f"[{f.get('code')}]")
+        click.echo(" | ".join(cells))
+    click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
+    shown = [r for r in result.issues if r.issue.severity != "info"]
+    for r in shown[:MAX_ISSUE_LINES]:
+        click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")
+    if len(shown) > MAX_ISSUE_LINES:
+        click.echo(messages.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
+    if result.corrections:
+        click.echo(messages.CLI_CORRECTIONS.format(n=len(result.corrections)))
+    if result.missing_units:
+        click.echo(
+            messages.CLI_MISSING_UNITS.format(
+                n=len(result.missing_units), units="、".join(result.missing_units)
+            )
+        )
+
+
+def console_encoding() -> None:
+    """Chinese output on a legacy console or in a redirected file on Windows: the code page
+    there is GBK (cp936), which lacks some characters of names; GB 18030 is the superset that
+    encodes every character and reads as GBK wherever GBK can. Anything else that is not
+    UTF-8 gets `?` rather than a crash halfway through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if not isinstance(stream, io.TextIOWrapper) or encoding in ("utf8", "gb18030"):
+            continue
+        if codecs.lookup(encoding).name in ("gbk", "cp936", "gb2312"):
+            stream.reconfigure(encoding="gb18030")
+        else:
+            stream.reconfigure(errors="replace")
+
+
+def chinese_help(command: click.Command, path: str = "titletemplate") -> None:
+    """Every command's and option's help comes from messages.CLI_HELP_TEXTS, keyed by the
+    command path ("build", "vocab check") and "path --option", or "--option" when shared."""
+    texts = messages.CLI_HELP_TEXTS
+    command.help = texts.get(path)
+    for param in command.params:
+        if isinstance(param, click.Option):
+            name = max(param.opts, key=len)
+            param.help = texts.get(f"{path} {name}".removeprefix("titletemplate "), texts.get(name))
+    for name, sub in getattr(command, "commands", {}).items():
+        chinese_help(sub, name if path == "titletemplate" else f"{path} {name}")
