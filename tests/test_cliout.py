@@ -67,7 +67,7 @@ def test_ingest_json_is_a_summary_for_scripts(tmp_path: Path, returned: Path) ->
     summary = json.loads(result.stdout)
     assert summary["exit_code"] == 1
     assert summary["totals"] == {
-        "files": 1, "accepted_files": 1, "rejected_files": 0, "rows": 2,
+        "files": 1, "accepted_files": 1, "rejected_files": 0, "ignored_files": 0, "rows": 2,
         "valid_rows": 1, "invalid_rows": 1, "duplicate_rows": 0, "excluded_rows": 0,
     }  # fmt: skip
     assert summary["issue_counts"] == {"id-number-checksum": 1}

@@ -395,6 +395,7 @@ def test_report_json_is_exactly_the_documented_document(tmp_path: Path) -> None:
             "files": 3,
             "accepted_files": 2,
             "rejected_files": 1,
+            "ignored_files": 0,
             "rows": 4,
             "valid_rows": 1,
             "invalid_rows": 1,

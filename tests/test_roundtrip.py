@@ -106,7 +106,7 @@ def test_report_json_has_the_documented_shape(clerk_run: tuple[Path, IngestResul
         "message": "第 9 行 证件号码(D 列)“371102********0027”校验位错误,请核对号码。",
     }
     assert data["totals"] == {
-        "files": 1, "accepted_files": 1, "rejected_files": 0, "rows": 7,
+        "files": 1, "accepted_files": 1, "rejected_files": 0, "ignored_files": 0, "rows": 7,
         "valid_rows": 2, "invalid_rows": 4, "duplicate_rows": 1, "excluded_rows": 0,
     }  # fmt: skip
     assert SCHOOL not in data["missing_units"] and "日照市教育局" in data["missing_units"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import itertools
 import logging
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -15,12 +17,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from . import messages
 from .columns import BY_KEY
-from .errors import KeyFileError
-from .ingest import reader
+from .errors import CATALOGUE, KeyFileError, Severity
+from .ingest.archive import Input, find_inputs
 from .ingest.checkfile import Checked, Unfinished, check_file, checked_files, file_sha256
 from .ingest.checkfile import row_hash as row_hash  # re-exported API
 from .ingest.dedupesql import Finding
-from .ingest.exclusions import ExclusionKind, load_exclusions
+from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
 from .ingest.store import NewIssue, Store, StoredIssue
 from .keys import public_pem
 from .privacy import mask_value
@@ -78,6 +80,7 @@ class _Outcome:
     rejected_code: str = ""
     notes: tuple[tuple[str, str], ...] = ()  # (code, detail) issues not kept in the store
     superseded: tuple[int, ...] = ()
+    ignored: bool = False  # not a returned file at all (__MACOSX/, Thumbs.db in an archive)
 
 
 def ingest(
@@ -97,6 +100,7 @@ def ingest(
     correction_rows: int | None = None,
     progress: Progress | None = None,
     jobs: int = 2,
+    passwords: Sequence[str] = (),
 ) -> IngestResult:
     """Ingest returned files and folders (recursively) into the store and write the reports.
 
@@ -108,6 +112,7 @@ def ingest(
         received_at: ISO time recorded for the submissions and as the corrections' issue
             time (default: now, UTC).
         jobs: worker processes that read and validate files (the store stays in this one).
+        passwords: tried in turn on encrypted archives and workbooks; never recorded.
 
     Raises:
         ExclusionListError: a list cannot be read. KeyFileError: `private_key` does not
@@ -124,20 +129,56 @@ def ingest(
         if p is not None
     ]
     expected = _expected_units(vocab, manifest)
-    found, found_issues = reader.find_input_files([Path(p) for p in paths])
-    files = sorted(dict.fromkeys(found), key=str)
-    outcomes = [
-        _Outcome(i.file, Path(i.file).name, None, i.code, notes=((i.code, i.detail),))
-        for i in found_issues
-    ]
+    # Archive members are copied here under numbered names; it goes when ingest is done.
+    with tempfile.TemporaryDirectory(prefix="titletemplate-") as workdir:
+        found, skipped = find_inputs([Path(p) for p in paths], Path(workdir), passwords)
+        inputs = sorted({i.path: i for i in found}.values(), key=lambda i: i.shown)
+        outcomes = [_skipped(s.shown, s.name, s.code, s.detail) for s in skipped]
+        return _ingest(
+            inputs, outcomes, out, store_path, received, lists, expected, vocab, public_key,
+            private_key, mask_ids, split_by_office, correction_rows, progress, jobs,
+        )  # fmt: skip
+
+
+def _skipped(shown: str, name: str, code: str, detail: str) -> _Outcome:
+    severity = CATALOGUE[code].severity
+    rejected = code if severity is Severity.ERROR else ""
+    return _Outcome(
+        shown,
+        name,
+        None,
+        rejected,
+        ((code, detail),),
+        ignored=not rejected and severity is Severity.INFO,
+    )
+
+
+def _ingest(
+    inputs: Sequence[Input],
+    outcomes: list[_Outcome],
+    out: Path,
+    store_path: Path,
+    received: str,
+    lists: Sequence[ExclusionList],
+    expected: Sequence[tuple[str, str]],
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    private_key: Ed25519PrivateKey | None,
+    mask_ids: bool,
+    split_by_office: bool,
+    correction_rows: int | None,
+    progress: Progress | None,
+    jobs: int,
+) -> IngestResult:
+    files = [i.path for i in inputs]
     with Store(store_path) as store:
         for lst in lists:
             store.set_exclusions(lst.kind, lst.entries, lst.source)
         if progress:
             progress(0, len(files))
         checked = checked_files(files, vocab, public_key, jobs)
-        for n, (path, done) in enumerate(zip(files, checked, strict=True), start=1):
-            outcomes.append(_ingest_file(store, path, vocab, public_key, received, done))
+        for n, (given, done) in enumerate(zip(inputs, checked, strict=True), start=1):
+            outcomes.append(_ingest_file(store, given, vocab, public_key, received, done))
             if progress:
                 progress(n, len(files))
         changed = _recompute(store)
@@ -186,13 +227,14 @@ def ingest(
 
 def _ingest_file(
     store: Store,
-    path: Path,
+    given: Input,
     vocab: Vocab,
     public_key: Ed25519PublicKey,
     received: str,
     checked: Checked | None = None,
 ) -> _Outcome:
-    name = path.name
+    path, shown, name = given.path, given.shown, given.name
+    notes = [NewIssue(code, detail=detail) for code, detail in given.notes]
     if checked is None:
         try:
             sha = file_sha256(path)
@@ -201,33 +243,34 @@ def _ingest_file(
         else:
             known = store.find(sha)
             if known is not None and known.status != "rejected":
-                notes = (("file-already-ingested", ""),)
-                return _Outcome(str(path), name, known.id, notes=notes)
+                again = (("file-already-ingested", ""), *given.notes)
+                return _Outcome(shown, name, known.id, notes=again)
             checked = check_file(path, vocab, public_key)
     if checked.os_error:
         note = ("file-unreadable", checked.os_error)
-        return _Outcome(str(path), name, None, "file-unreadable", (note,))
+        return _Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
     known = store.find(checked.sha256)
     if known is not None and known.status != "rejected":
         if checked.streamed is not None:
             checked.streamed.cancel()
-        return _Outcome(str(path), name, known.id, notes=(("file-already-ingested", ""),))
+        again = (("file-already-ingested", ""), *given.notes)
+        return _Outcome(shown, name, known.id, notes=again)
     if checked.crash is not None:
         _log.error("unexpected error in %s", name, exc_info=checked.crash)
     stream = checked.streamed
     if stream is not None:
-        sub = replace(stream.record, received_at=received)
+        sub = replace(stream.record, path=shown, file_name=name, received_at=received)
         try:
-            sid, superseded = store.add(sub, stream.rows(), stream.issues())
+            sid, superseded = store.add(sub, stream.rows(), itertools.chain(stream.issues(), notes))
         except Unfinished as unfinished:  # rolled back: nothing of it is stored
-            return _ingest_file(store, path, vocab, public_key, received, unfinished.redo())
-        return _Outcome(str(path), name, sid, "", (), tuple(s.id for s in superseded))
+            return _ingest_file(store, given, vocab, public_key, received, unfinished.redo())
+        return _Outcome(shown, name, sid, "", (), tuple(s.id for s in superseded))
     if checked.result is None:
         raise RuntimeError("file checked without a result")
     sub, rows, issues = checked.result
-    sub = replace(sub, received_at=received)
-    sid, superseded = store.add(sub, rows, issues)
-    return _Outcome(str(path), name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
+    sub = replace(sub, path=shown, file_name=name, received_at=received)
+    sid, superseded = store.add(sub, rows, [*issues, *notes])
+    return _Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
 
 
 # --- over the store's current rows ----------------------------------------------------
@@ -262,10 +305,11 @@ def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
             code = "submission-superseded"  # a later file of this batch replaced it
         valid, invalid = c.get("valid", 0), c.get("invalid", 0)
         duplicate, excluded = c.get("duplicate", 0), c.get("excluded", 0)
+        status = "rejected" if o.rejected_code else "ignored" if o.ignored else "accepted"
         out.append(
             FileSummary(
                 path=o.path,
-                status="rejected" if o.rejected_code else "accepted",
+                status=status,
                 code=code,
                 unit=s.unit if s else "",
                 template_id=s.template_id if s else "",

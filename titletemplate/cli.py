@@ -315,6 +315,13 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
 )
+@click.option("--password", "password_list", multiple=True)
+@click.option(
+    "--passwords",
+    "passwords_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+)
 @vocab_option
 @public_key_option
 @key_option
@@ -335,6 +342,8 @@ def ingest(
     key_file: Path | None,
     quiet: bool,
     as_json: bool,
+    password_list: tuple[str, ...] = (),
+    passwords_file: Path | None = None,
 ) -> int:
     """Read returned templates, re-check every row, deduplicate and write the reports."""
     from .batch import ingest as run_ingest
@@ -368,9 +377,12 @@ def ingest(
             mask_ids=mask_ids,
             split_by_office=split_by_office,
             progress=progress,
+            passwords=_passwords(password_list, passwords_file),
         ),
         quiet,
     )
+    if demo:
+        _warn_real_templates(result)
     if as_json:
         cliout.echo_json(
             {"vocab": cliout.vocab_json(where), "demo_key": demo, **cliout.ingest_json(result)}
@@ -379,6 +391,22 @@ def ingest(
         cliout.print_summary(result)
         click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit(result.exit_code)
+
+
+def _passwords(given: tuple[str, ...], file: Path | None) -> list[str]:
+    """--password values, then the lines of --passwords FILE (blank lines skipped)."""
+    found = list(given)
+    if file is not None:
+        found += [p for p in file.read_text("utf-8-sig").splitlines() if p.strip()]
+    return found
+
+
+def _warn_real_templates(result: Any) -> None:
+    """Once, loudly: templates signed by a real key were checked with the demo key."""
+    wrong = [r.issue.detail for r in result.issues if r.issue.code == "template-wrong-key"]
+    if wrong:
+        signers = sorted({detail.partition(" / ")[0] for detail in wrong})
+        _err(messages.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))
 
 
 @main.command()

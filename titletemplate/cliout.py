@@ -98,11 +98,16 @@ def ingest_json(result: Any) -> dict[str, Any]:
     }
 
 
+_STATUS_NAMES = {"accepted": messages.CLI_ACCEPTED, "ignored": messages.CLI_IGNORED}
+
+
 def print_summary(result: Any) -> None:
+    from .ingest.archive import shown_name
+
     click.echo(messages.CLI_TABLE_HEADER)
     for f in result.files:
-        status = messages.CLI_ACCEPTED if f["status"] == "accepted" else messages.CLI_REJECTED
-        cells = [f.get("unit") or "-", mask_ids_in_text(Path(f["path"]).name), status]
+        status = _STATUS_NAMES.get(f["status"], messages.CLI_REJECTED)
+        cells = [f.get("unit") or "-", mask_ids_in_text(shown_name(f["path"])), status]
         cells += [
             str(f.get(k, 0))
             for k in ("rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows")
@@ -111,6 +116,8 @@ def print_summary(result: Any) -> None:
             cells.append(f"[{f.get('code')}]")
         click.echo(" | ".join(cells))
     click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
+    if result.totals.get("ignored_files"):
+        click.echo(messages.CLI_IGNORED_FILES.format(n=result.totals["ignored_files"]))
     shown = [r for r in result.issues if r.issue.severity != "info"]
     for r in shown[:MAX_ISSUE_LINES]:
         click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
 from cryptography.exceptions import InvalidSignature
@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from . import __version__
 from .columns import LAYOUT_VERSION
+from .keys import key_fingerprint
 from .rules import RULESET_VERSION
 from .vocab import Unit, Vocab
 
@@ -35,18 +36,30 @@ class Identity:
     layout_version: str
     generator_version: str
     issued_at: str  # ISO 8601, seconds, UTC
+    # keys.key_fingerprint of the signing key, so that a check with another key can say so
+    # instead of calling the file tampered. Templates issued before it have none ("").
+    key_fingerprint: str = ""
     signature: str = ""  # base64 Ed25519 over `payload()`
 
     def payload(self) -> bytes:
-        data = {k: v for k, v in asdict(self).items() if k != "signature"}
+        data = {k: v for k, v in self._fields().items() if k != "signature"}
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
     def rows(self) -> list[tuple[str, str]]:
         """(field, value) pairs in sheet order."""
-        return [(f.name, getattr(self, f.name)) for f in fields(self)]
+        return list(self._fields().items())
+
+    def _fields(self) -> dict[str, str]:
+        """The fields a template carries: an empty key_fingerprint is left out, so that the
+        templates issued before it keep their payload and signature."""
+        data = asdict(self)
+        if not self.key_fingerprint:
+            del data["key_fingerprint"]
+        return data
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Identity))
+OPTIONAL_FIELDS = frozenset({"key_fingerprint"})
 
 
 def template_id(vocab: Vocab, unit: Unit, issued_at: str) -> str:
@@ -66,6 +79,7 @@ def make_identity(vocab: Vocab, unit: Unit, issued_at: str, key: Ed25519PrivateK
         layout_version=LAYOUT_VERSION,
         generator_version=__version__,
         issued_at=issued_at,
+        key_fingerprint=key_fingerprint(key.public_key()),
     )
     signature = base64.b64encode(key.sign(unsigned.payload())).decode("ascii")
     return replace(unsigned, signature=signature)
@@ -89,9 +103,13 @@ def identity_from_rows(rows: Sequence[Sequence[object]]) -> Identity | None:
             if isinstance(value, float) and value.is_integer():
                 value = int(value)  # a re-save may turn a digit-only text cell into a number
             found[row[0]] = "" if value is None else str(value)
-    if set(found) != set(FIELD_NAMES):
+    if not _complete(found):
         return None
     return Identity(**found)
+
+
+def _complete(found: Mapping[str, object]) -> bool:
+    return set(FIELD_NAMES) - OPTIONAL_FIELDS <= set(found) <= set(FIELD_NAMES)
 
 
 def identity_from_json(text: str) -> Identity | None:
@@ -99,10 +117,10 @@ def identity_from_json(text: str) -> Identity | None:
         data = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(data, dict) or set(data) != set(FIELD_NAMES):
+    if not isinstance(data, dict) or not _complete(data):
         return None
     return Identity(**{k: str(v) for k, v in data.items()})
 
 
 def identity_json(identity: Identity) -> str:
-    return json.dumps(asdict(identity), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(identity._fields(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))

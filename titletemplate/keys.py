@@ -43,6 +43,14 @@ def generate_keypair(out_dir: str | Path) -> tuple[Path, Path]:
     return private_path, public_path
 
 
+def key_fingerprint(key: Ed25519PublicKey) -> str:
+    """A short name of the key pair, the same from either half: 16 hex digits of the SHA-256
+    of the raw public key, grouped by four ("3f2a-91c0-...") to be read out on the phone."""
+    raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return "-".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
 def public_pem(key: Ed25519PublicKey) -> bytes:
     return key.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -177,8 +177,22 @@ MESSAGES: dict[str, str] = {
     "template-wrong-campaign": "“{file}”属于其他采集批次({detail}),请使用本次下发的模板。",
     "template-layout-unknown": "“{file}”的模板版式版本({detail})无法识别,请使用最新下发的模板。",
     "sheet-missing": "“{file}”中找不到数据表“附件1”。请勿重命名或删除该工作表。",
+    "file-password-wrong": "“{file}”设置了打开密码,所提供的密码都打不开。请向报送单位核对密码,用 --password 或 --passwords 重新接收。",
+    "archive-corrupt": "压缩包“{file}”已损坏或不完整(可能传输中断),无法解压({detail})。请重新打包后报送。",
+    "archive-empty": "压缩包“{file}”中没有文件。请检查后重新打包报送。",
+    "archive-encrypted": "压缩包“{file}”设置了密码。请向报送单位索取密码,接收时用 --password 或 --passwords 提供。",
+    "archive-password-wrong": "压缩包“{file}”的密码不对,所提供的密码都解不开。请向报送单位核对密码后重新接收。",
+    "archive-rar": "“{file}”是 RAR 压缩包,本系统不读取 RAR。请解压后重新打包为 .zip 格式报送。",
+    "archive-too-large": "压缩包“{file}”中的文件过多或解压后过大({detail}),为安全起见未解压。请分批打包报送。",
+    "archive-bomb": "压缩包“{file}”解压后的体积异常({detail}),可能是“压缩炸弹”,为安全起见未解压。",
+    "archive-too-deep": "“{file}”是压缩包里套压缩包,超过 {detail} 层,未解压。请解开后重新打包报送。",
+    "archive-member-unsafe": "压缩包中的“{file}”路径不安全({detail}),为安全起见未读取。请核实压缩包来源,重新打包后报送。",
+    "template-wrong-key": "“{file}”的模板由另一把密钥签发,与本次校验所用的公钥不符(模板签发密钥指纹 / 本次公钥指纹: {detail})。这不是篡改:请用签发该模板的公钥(--public-key)重新接收。",
     "template-vocab-outdated": "“{file}”使用的是旧版字典({detail}),已按最新字典重新校验。",
     "template-protection-removed": "“{file}”的工作表保护已被取消,请核对数据是否被改动。",
+    "archive-renamed": "“{file}”所在的文件实际是压缩包(扩展名被改成了 .xlsx),已按压缩包解压读取。",
+    "archive-member-duplicate": "压缩包中有同名文件,“{file}”是其中之一,已分别读取,请核对。",
+    "archive-member-ignored": "“{file}”是系统自动生成的文件(如 __MACOSX、Thumbs.db、~$ 临时文件),不是报送数据,已忽略。",
     "file-already-ingested": "“{file}”与已接收的文件内容完全相同,不重复处理。",
     "submission-superseded": "“{file}”已被同一模板的新版本报送取代,旧数据仅保留在历史记录中。",
     "header-mismatch": "“{file}”工作表“附件1”的表头与模板不一致(第 4 行 {detail})。请勿修改、插入或删除列,请使用下发的模板重新填写。",
@@ -323,6 +337,10 @@ VOCAB_INIT_DONE = (
 CLI_DEMO_KEY = (
     "注意: 正在使用内置演示密钥签发/校验模板,仅供演示,正式使用请先运行 titletemplate keygen。"
 )
+CLI_DEMO_KEY_REAL_TEMPLATES = (
+    "!!! 警告: 本次用的是内置演示公钥,但有 {n} 个文件的模板由正式密钥(指纹 {keys})签发,已全部退回。"
+    "这些文件并没有被篡改: 请用 --public-key 指定市人社局下发的公钥(bureau-public.pem)后重新接收。"
+)
 CLI_UNEXPECTED = "程序意外出错({error}),详细信息已写入日志: {log}"
 CLI_KEY_WRITTEN = (
     "已生成密钥: 私钥 {private}(仅本人可读,妥善保管,切勿外传);公钥 {public}(可分发给各级审核单位)。"
@@ -340,6 +358,8 @@ CLI_OUTPUTS = "结果已写入: {out}"
 CLI_MISSING_UNITS = "尚未报送的单位({n} 个): {units}"
 CLI_ACCEPTED = "接收"
 CLI_REJECTED = "退回"
+CLI_IGNORED = "忽略"
+CLI_IGNORED_FILES = "另有 {n} 个系统自动生成的文件(如 __MACOSX、Thumbs.db)已忽略。"
 CLI_TABLE_HEADER = "单位 | 文件 | 状态 | 行数 | 有效 | 有误 | 重复 | 排除"
 CLI_UNIT_OR_UNITS = "请指定 --unit 或 --units(二者选一)。"
 CLI_NO_CORRECTIONS = "未提供与公钥匹配的私钥(--key-file),本次不生成各单位更正表;其余结果照常输出。"
@@ -402,6 +422,8 @@ CLI_HELP_TEXTS: dict[str, str] = {
     "ingest --split-by-office": "汇总表按评审机构(任务分工)分成多个工作表。",
     "ingest --mask-ids": "报告中的证件号码打码显示(默认打码;--no-mask-ids 显示完整号码)。",
     "ingest --manifest": "build --units 生成的 manifest.csv,用于列出尚未报送的单位。",
+    "ingest --password": "压缩包或加密工作簿的密码(可多次给出,依次尝试);密码不会写入日志和报告。",
+    "ingest --passwords": "密码文件: 每行一个密码,依次尝试。",
     "demo": "用内置数据演示完整流程: 生成模板、模拟填报、回收校验、输出报告。",
     "demo --out": "演示结果的保存文件夹(默认 build/demo)。",
 }

@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO
 from xml.etree.ElementTree import Element, ParseError
 from xml.sax import SAXException
@@ -58,7 +58,7 @@ _SUFFIX_CODES = {
 }
 
 
-def name_code(path: Path) -> str | None:
+def name_code(path: PurePath) -> str | None:
     """The code a file gets from its name alone; None for a `.xlsx` that must be opened."""
     if path.name.startswith(LOCK_PREFIX):
         return "file-lock"

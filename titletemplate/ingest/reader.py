@@ -50,6 +50,7 @@ from ..fingerprint import (
     identity_from_rows,
     verify_identity,
 )
+from ..keys import key_fingerprint
 from ..normalize import Finding, clean_text, is_blank
 from ..ooxml.cellvalues import Decoder, Grid, load_decoder
 from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
@@ -248,6 +249,10 @@ def _check_identity(
     identity: Identity, vocab: Vocab, public_key: Ed25519PublicKey, file: str
 ) -> list[Issue]:
     if not verify_identity(identity, public_key):
+        in_use = key_fingerprint(public_key)
+        if identity.key_fingerprint and identity.key_fingerprint != in_use:
+            # Signed by another bureau key: the wrong --public-key, not a forged file.
+            raise SubmissionError("template-wrong-key", f"{identity.key_fingerprint} / {in_use}")
         raise SubmissionError("template-tampered", "signature")
     if identity.campaign != vocab.campaign.code:
         raise SubmissionError("template-wrong-campaign", identity.campaign)

@@ -37,7 +37,7 @@ class FileSummary(TypedDict):
     """One input file as in report.json; rows == valid + invalid + duplicate + excluded."""
 
     path: str
-    status: str  # accepted | rejected
+    status: str  # accepted | rejected | ignored (system files in an archive)
     code: str
     unit: str
     template_id: str
@@ -52,6 +52,7 @@ class Totals(TypedDict):
     files: int
     accepted_files: int
     rejected_files: int
+    ignored_files: int
     rows: int
     valid_rows: int
     invalid_rows: int
@@ -98,11 +99,11 @@ def report_issue(
 
 
 def totals(files: Sequence[FileSummary]) -> Totals:
-    accepted = sum(f["status"] == "accepted" for f in files)
     return Totals(
         files=len(files),
-        accepted_files=accepted,
-        rejected_files=len(files) - accepted,
+        accepted_files=sum(f["status"] == "accepted" for f in files),
+        rejected_files=sum(f["status"] == "rejected" for f in files),
+        ignored_files=sum(f["status"] == "ignored" for f in files),
         rows=sum(f["rows"] for f in files),
         valid_rows=sum(f["valid_rows"] for f in files),
         invalid_rows=sum(f["invalid_rows"] for f in files),

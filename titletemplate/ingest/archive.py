@@ -1,0 +1,208 @@
+"""Files and folders given to ingest -> the workbooks to check: `.zip`/`.7z` archives expanded
+(folders inside, archives inside archives up to MAX_DEPTH), password-protected archives and
+workbooks opened with the passwords given; every other entry becomes a coded finding.
+
+Safe by construction: a member is copied, within its declared size, to a numbered file in a
+private temporary folder; its own path never reaches the file system, so zip-slip, absolute
+paths and symlinks cannot write anywhere (members.py)."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from . import officecrypt, preflight, reader
+from .members import ArchiveProblem, Budget, Member, seven_members, zip_members
+
+SEPARATOR = " › "  # between an archive's name and a member's path: "X.zip › dir/01.xlsx"
+MAX_DEPTH = 3  # an archive in an archive in an archive
+ARCHIVE_SUFFIXES = (".zip", ".7z")
+RAR_SUFFIX = ".rar"
+SEVEN_MAGIC = b"7z\xbc\xaf\x27\x1c"
+RAR_MAGIC = b"Rar!\x1a\x07"
+_SNIFFED = (None, "file-legacy-xls", "file-wps-et")  # name codes whose content is looked at
+
+
+@dataclass(frozen=True, slots=True)
+class Input:
+    """A workbook to check: where its bytes are, and how the reports name it."""
+
+    path: Path
+    shown: str  # report path: the path given, or "/in/X.zip › dir/01.xlsx"
+    name: str  # report file name: the file's name, or "X.zip › dir/01.xlsx"
+    notes: tuple[tuple[str, str], ...] = ()  # (code, detail) findings recorded with the file
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An entry that is not checked as a workbook, with the code that says why."""
+
+    shown: str
+    name: str
+    code: str
+    detail: str = ""
+
+
+def find_inputs(
+    paths: Sequence[str | Path], workdir: Path, passwords: Sequence[str] = ()
+) -> tuple[list[Input], list[Skipped]]:
+    """The workbooks among `paths` (folders walked, archives expanded into `workdir`, a private
+    folder the caller removes afterwards) and every other entry as a Skipped with its code.
+
+    Passwords are tried in turn on encrypted archives and Office-encrypted workbooks; they
+    are never recorded."""
+    expander = _Expander(workdir, passwords)
+    plain = [file for file in _walk(paths) if not expander.given(file)]
+    files, issues = reader.find_input_files(plain)
+    for file in files:
+        expander.workbook(file, str(file), file.name)
+    for issue in issues:
+        expander.skip(issue.file, issue.file, issue.code, issue.detail)
+    return expander.inputs, expander.skipped
+
+
+def shown_name(path: str) -> str:
+    """The report name of a report path: the file's name, or "X.zip › dir/01.xlsx"."""
+    head, sep, rest = path.partition(SEPARATOR)
+    return Path(head).name + sep + rest
+
+
+def _walk(paths: Sequence[str | Path]) -> list[Path]:
+    found: set[Path] = set()
+    for given in map(Path, paths):
+        if given.is_dir():
+            found.update(p.resolve() for p in given.rglob("*") if not p.is_dir())
+        else:
+            found.add(given.resolve())
+    return sorted(found)
+
+
+class _Expander:
+    def __init__(self, workdir: Path, passwords: Sequence[str]) -> None:
+        self.workdir = workdir
+        self.passwords = tuple(passwords)
+        self.inputs: list[Input] = []
+        self.skipped: list[Skipped] = []
+        self._count = 0
+
+    def skip(self, shown: str, name: str, code: str, detail: str = "") -> None:
+        self.skipped.append(Skipped(shown, name, code, detail))
+
+    def scratch(self) -> Path:
+        """A new numbered file name in the private folder (a member's own name is never used)."""
+        self._count += 1
+        return self.workdir / f"{self._count:05d}.xlsx"
+
+    def given(self, file: Path) -> bool:
+        """Expand `file` if it is an archive (by its name or, for a `.xlsx`, its content)."""
+        suffix = file.suffix.lower()
+        if suffix == RAR_SUFFIX:
+            self.skip(str(file), file.name, "archive-rar")
+        elif suffix in ARCHIVE_SUFFIXES and file.is_file():
+            self.archive(file, str(file), file.name, 1, Budget())
+        elif suffix == preflight.XLSX_SUFFIX and _holds_files(file):
+            self.archive(file, str(file), file.name, 1, Budget(), renamed=True)
+        else:
+            return False
+        return True
+
+    def workbook(
+        self, source: Path, shown: str, name: str, notes: tuple[tuple[str, str], ...] = ()
+    ) -> None:
+        """A `.xlsx`: checked where it is, or, encrypted, decrypted into the private folder."""
+        if self.passwords and _is_ole(source):
+            data = source.read_bytes()
+            if officecrypt.is_encrypted(data):
+                opened = officecrypt.decrypt(data, self.passwords)
+                if opened is None:
+                    self.skip(shown, name, "file-password-wrong")
+                    return
+                source = self.scratch()
+                source.write_bytes(opened)
+        self.inputs.append(Input(source, shown, name, notes))
+
+    def archive(
+        self,
+        source: Path,
+        shown: str,
+        name: str,
+        depth: int,
+        budget: Budget,
+        renamed: bool = False,
+    ) -> None:
+        before = (len(self.inputs), len(self.skipped))
+        with source.open("rb") as fh:
+            head = fh.read(len(SEVEN_MAGIC))
+        if head.startswith(RAR_MAGIC):
+            self.skip(shown, name, "archive-rar")
+            return
+        members = seven_members if head == SEVEN_MAGIC else zip_members
+        try:
+            for member in members(source, self.passwords, budget, self.scratch):
+                self.member(member, shown, name, depth, budget)
+        except ArchiveProblem as problem:
+            del self.inputs[before[0] :], self.skipped[before[1] :]
+            self.skip(shown, name, problem.code, problem.detail)
+            return
+        if (len(self.inputs), len(self.skipped)) == before:
+            self.skip(shown, name, "archive-empty")
+        elif renamed:
+            note = ("archive-renamed", "")
+            added = self.inputs[before[0] :]
+            self.inputs[before[0] :] = [
+                Input(i.path, i.shown, i.name, (*i.notes, note)) for i in added
+            ]
+
+    def member(self, member: Member, shown: str, name: str, depth: int, budget: Budget) -> None:
+        path = member.name + (f" ({member.copy})" if member.copy > 1 else "")
+        shown, name = shown + SEPARATOR + path, name + SEPARATOR + path
+        if member.problem is not None:
+            self.skip(shown, name, member.problem.code, member.problem.detail)
+            return
+        base = PurePosixPath(member.name)
+        suffix = base.suffix.lower()
+        nested = suffix in ARCHIVE_SUFFIXES
+        code = None if nested else preflight.name_code(base)
+        if suffix == RAR_SUFFIX or code not in _SNIFFED:
+            self.skip(shown, name, "archive-rar" if suffix == RAR_SUFFIX else str(code))
+            return
+        target = self.scratch()
+        try:
+            member.extract(target)
+        except ArchiveProblem as problem:
+            self.skip(shown, name, problem.code, problem.detail)
+            return
+        if nested or (code is None and _holds_files(target)):
+            if depth >= MAX_DEPTH:
+                self.skip(shown, name, "archive-too-deep", str(MAX_DEPTH))
+            else:
+                self.archive(target, shown, name, depth + 1, budget, renamed=not nested)
+        elif code is not None:
+            with target.open("rb") as fh:
+                head = fh.read(preflight.MAX_FILE_BYTES)
+            self.skip(shown, name, preflight.magic_code(base.name, head) or code)
+        else:
+            notes = (("archive-member-duplicate", ""),) if member.copy > 1 else ()
+            self.workbook(target, shown, name, notes)
+
+
+def _holds_files(file: Path) -> bool:
+    """A zip that is not a workbook package but holds workbooks or archives: an archive
+    renamed `.xlsx` (any other zip stays a file that is `file-not-workbook`)."""
+    try:
+        with file.open("rb") as fh:
+            if fh.read(2) != preflight.ZIP_MAGIC:
+                return False
+        with zipfile.ZipFile(file) as zf:
+            names = zf.namelist()
+    except (*preflight.CORRUPT_ZIP_ERRORS, OSError):
+        return False
+    wanted = (preflight.XLSX_SUFFIX, *ARCHIVE_SUFFIXES)
+    return preflight.CONTENT_TYPES not in names and any(n.lower().endswith(wanted) for n in names)
+
+
+def _is_ole(file: Path) -> bool:
+    with file.open("rb") as fh:
+        return fh.read(len(preflight.OLE_MAGIC)) == preflight.OLE_MAGIC
