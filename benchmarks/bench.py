@@ -40,7 +40,8 @@ from titletemplate import demo  # noqa: E402
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW  # noqa: E402
 from titletemplate.keys import load_private_key, load_public_key  # noqa: E402
 from titletemplate.template.build import build_template, build_templates  # noqa: E402
-from titletemplate.vocab import Unit, Vocab, load_vocab  # noqa: E402
+from titletemplate.vocab import Unit, Vocab  # noqa: E402
+from titletemplate.vocabcheck import load_vocab  # noqa: E402
 
 ISSUED_AT = "2021-03-17T08:00:00Z"
 FAULT_RATE = 0.05

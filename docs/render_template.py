@@ -22,7 +22,7 @@ from lohelper import LibreOffice
 
 from titletemplate.keys import DEMO_DIR, load_private_key
 from titletemplate.template.build import build_template
-from titletemplate.vocab import load_vocab
+from titletemplate.vocabcheck import load_vocab
 
 UNIT = "日照市技师学院"
 ISSUED_AT = "2021-03-17T08:00:00Z"

@@ -10,7 +10,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from lohelper import LibreOffice, find_soffice
 
 from titletemplate.keys import load_private_key, load_public_key
-from titletemplate.vocab import Vocab, load_vocab
+from titletemplate.vocab import Vocab
+from titletemplate.vocabcheck import load_vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"
 

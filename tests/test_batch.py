@@ -10,7 +10,8 @@ import pytest
 from titletemplate.keys import load_private_key
 from titletemplate.template import build as template
 from titletemplate.template.stamp import make_probe, probe_unit, stamp
-from titletemplate.vocab import Unit, Vocab, load_vocab
+from titletemplate.vocab import Unit, Vocab
+from titletemplate.vocabcheck import load_vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"
 ROWS = 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from helpers_ingest import SCHOOL, fill, row
 from titletemplate.cli import main
 from titletemplate.keys import sheet_password
 from titletemplate.template.build import template_password
-from titletemplate.vocab import Vocab
+from titletemplate.vocab import DEFAULT_VOCAB_DIR, Vocab
 
 RAW_ID = "370102197308291814"
 
@@ -32,6 +33,23 @@ def test_build_one_template_prints_its_path(tmp_path: Path) -> None:
 def test_build_needs_exactly_one_of_unit_and_units(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--out", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_build_rejects_a_bad_credit_code_as_vocab_check_does(tmp_path: Path) -> None:
+    vocab = tmp_path / "vocab"
+    shutil.copytree(DEFAULT_VOCAB_DIR, vocab)
+    units = vocab / "units.yaml"
+    units.write_text(units.read_text("utf-8").replace("000000000198", "000000000199"), "utf-8")
+    checked = CliRunner().invoke(main, ["vocab", "check", "--vocab", str(vocab)])
+    assert checked.exit_code == 1
+    args = ["build", "--unit", SCHOOL, "--unit-code", "123711000000000199", "--out", str(tmp_path)]
+    built = CliRunner().invoke(main, args)
+    assert built.exit_code == 2
+    assert not (tmp_path / f"{SCHOOL}.xlsx").exists()
+    message = "[vocab-bad-credit-code] 统一社会信用代码“123711000000000199”无效"
+    assert f"units.yaml:38: {message}" in checked.stdout
+    assert f"--unit-code: {message}" in built.stderr
+    assert checked.stdout.split("] ", 1)[1] == built.stderr.split("] ", 1)[1]
 
 
 def test_password_matches_the_key_derivation(

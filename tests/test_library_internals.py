@@ -27,7 +27,7 @@ from titletemplate.keys import DEMO_DIR, load_private_key
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.template import stampfill
 from titletemplate.template.build import build_template
-from titletemplate.vocab import load_vocab
+from titletemplate.vocabcheck import load_vocab
 
 # (class, method) pairs: every private method stamp.py and stampfill.py call.
 PRIVATE_METHODS = [

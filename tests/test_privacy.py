@@ -188,7 +188,7 @@ import os, sys
 from titletemplate.batch import ingest
 from titletemplate.keys import load_public_key
 from titletemplate.ingest.store import Store
-from titletemplate.vocab import load_vocab
+from titletemplate.vocabcheck import load_vocab
 
 real, calls = Store._insert_issues, []
 

@@ -12,7 +12,8 @@ from helpers_ingest import OFFICE, PORT, SCHOOL, fill, row, run
 
 from titletemplate.ingest.store import SCHEMA_VERSION, Store
 from titletemplate.keys import load_public_key
-from titletemplate.vocab import Vocab, load_vocab
+from titletemplate.vocab import Vocab
+from titletemplate.vocabcheck import load_vocab
 
 RUNS = 4
 

@@ -25,7 +25,8 @@ from titletemplate.ingest.reader import SourceRow, read_submission
 from titletemplate.ingest.validate import caches_off, validate_row
 from titletemplate.normalize import ErrorValue, Finding, FormulaValue, normalize_row
 from titletemplate.rules import RULES, RowData, evaluate
-from titletemplate.vocab import Vocab, load_vocab
+from titletemplate.vocab import Vocab
+from titletemplate.vocabcheck import load_vocab
 
 VOCAB = load_vocab()
 # The same lists with another issue-date window: a cache kept for one vocabulary must not

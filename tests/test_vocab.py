@@ -9,8 +9,8 @@ from click.testing import CliRunner
 
 from titletemplate.cli import main
 from titletemplate.errors import VocabError
-from titletemplate.vocab import DEFAULT_VOCAB_DIR, Vocab, load_vocab
-from titletemplate.vocabcheck import check_vocab_dir
+from titletemplate.vocab import DEFAULT_VOCAB_DIR, Vocab
+from titletemplate.vocabcheck import check_vocab_dir, load_vocab
 
 
 def test_real_vocabulary_counts(vocab: Vocab) -> None:

@@ -218,10 +218,16 @@ def build(
     """Build the locked, signed Attachment-1 template for one unit or for every unit."""
     from .keys import load_private_key
     from .template.build import build_template, build_templates, write_template
-    from .vocab import Unit, load_units, load_vocab
+    from .vocab import Unit
+    from .vocabcheck import load_units, load_vocab
+    from .vocabunits import check_unit_code
 
     if bool(unit_name) == bool(units_file):
         raise click.UsageError(messages.CLI_UNIT_OR_UNITS)
+    bad_code = check_unit_code(unit_code)
+    if bad_code is not None:
+        _err(bad_code.render())  # the words `vocab check` uses for units.yaml
+        return Exit.USAGE
     where = cliout.find_vocab(vocab_dir, quiet)
     vocabulary = load_vocab(where.path)
     key, demo = load_private_key(key_file)
@@ -240,7 +246,7 @@ def build(
         manifest = None
     else:
         assert units_file is not None
-        units = load_units(units_file)
+        units = load_units(units_file, vocabulary)
         entries = cliout.with_progress(
             lambda progress: build_templates(
                 vocabulary,
@@ -348,7 +354,7 @@ def ingest(
     """Read returned templates, re-check every row, deduplicate and write the reports."""
     from .batch import ingest as run_ingest
     from .keys import load_private_key, load_public_key, public_pem
-    from .vocab import load_vocab
+    from .vocabcheck import load_vocab
 
     where = cliout.find_vocab(vocab_dir, quiet)
     vocabulary = load_vocab(where.path)

@@ -50,6 +50,17 @@ INSTRUCTIONS = (
     "如涉及机构改革、单位重组的按照评审和制发证书时机构官方全称如实填写。"
 )
 GENDERS = ("男", "女")  # order matters: the sheet picks index 2 - (17th digit mod 2)
+# The notice's own wording (附件1 填表说明), which levels.yaml and id_types.yaml must keep
+# verbatim: the messages above name the levels, and the bureau's system expects these texts.
+NOTICE_LEVELS = ("正高级", "副高级", "中级", "初级")
+NOTICE_ID_TYPES = (
+    "身份证",
+    "护照",
+    "港澳台居民居住证",
+    "香港特区护照/港澳居民来往内地通行证",
+    "澳门特区护照/港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+)
 EXAMPLE_MARK = "示例"
 EXPLANATION_MARK = "说明"
 CHECK_HEADER = "本行校验"
@@ -313,6 +324,14 @@ VOCAB_MESSAGES: dict[str, str] = {
     "vocab-bad-character": '文字“{detail}”含有会破坏下拉列表的字符(| , " * ? ~ 换行或首尾空格)',
     "vocab-date-window": "发证日期范围无效: {detail}",
     "vocab-title-group-split": "职称“{detail}”所在的系列+级别分组不连续,请把同一系列同一级别的职称放在一起",
+    "vocab-title-order": "职称“{detail}”排错了位置: 请按 series.yaml 的系列顺序排列,同一系列里按 levels.yaml 的级别顺序(正高级、副高级、中级、初级)排列",
+    "vocab-not-quoted": "“{detail}”必须加英文双引号(不加引号时前导零会丢失,日期会被当成数字)",
+    "vocab-legacy-not-last": "现行区划“{detail}”排在历史代码(legacy: true)之后,历史代码应放在文件末尾",
+    "vocab-bad-credit-code": "统一社会信用代码“{detail}”无效: 应为 18 位数字或大写字母(不含 I、O、Z、S、V),第 3–8 位为数字,最后一位校验码按 GB 32100-2015 计算",
+    "vocab-unknown-region": "区划代码“{detail}”不在 regions.yaml 中",
+    "vocab-supervisor-not-office": "主管部门“{detail}”不是评委会办事机构(units.yaml 里 kind: office 的单位)",
+    "vocab-not-in-notice": "“{detail}”与通知附件1的原文不一致,请按原文填写,不要增删或修改",
+    "vocab-short-not-office": "简称“{detail}”只给评委会办事机构(kind: office)填写",
 }
 VOCAB_OK = (
     "字典检查通过: 区划 {regions} 个(含历史代码 {legacy} 个), 证件类型 {id_types} 种, "

@@ -9,12 +9,10 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
 from . import messages
-from .errors import VocabError
 from .vocabdir import PACKAGED_VOCAB_DIR
 
 DEFAULT_VOCAB_DIR = PACKAGED_VOCAB_DIR  # the vocabulary shipped with titletemplate
@@ -104,7 +102,7 @@ class Campaign:
 @dataclass(frozen=True, slots=True)
 class Unit:
     name: str
-    kind: str = "employer"  # office | district_bureau | employer | department
+    kind: str = "employer"  # office | district_bureau | employer
     code: str = ""  # unified social credit code, optional
     supervisor: str = ""
     short: str = ""
@@ -252,32 +250,3 @@ def _fingerprint(vocab: Vocab) -> str:
 def plain_fields(vocab: Vocab) -> dict[str, Any]:
     """The fields a Vocab is rebuilt from in a worker process (its lookups do not pickle)."""
     return {f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}
-
-
-def load_units(path: str | Path) -> tuple[Unit, ...]:
-    """Units from a units.yaml-shaped file (e.g. a bureau's own list for `build --units`).
-
-    Raises:
-        VocabError: with the file's problems.
-    """
-    from .vocabcheck import check_units_file
-
-    units, problems = check_units_file(Path(path))
-    if problems:
-        raise VocabError("vocab-invalid", f"{len(problems)} problems", tuple(problems))
-    return units
-
-
-def load_vocab(directory: str | Path | None = None) -> Vocab:
-    """Load and check the vocabulary in `directory` (default: the shipped one; the CLI finds
-    the folder with `vocabdir.find_vocab_dir`).
-
-    Raises:
-        VocabError: with every problem found (code `vocab-invalid`, `.problems` set).
-    """
-    from .vocabcheck import check_vocab_dir
-
-    vocab, problems = check_vocab_dir(Path(directory) if directory else DEFAULT_VOCAB_DIR)
-    if problems or vocab is None:
-        raise VocabError("vocab-invalid", f"{len(problems)} problems", tuple(problems))
-    return vocab
