@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,29 @@ from titletemplate.vocab import Vocab
 from titletemplate.vocabcheck import load_vocab
 
 ISSUED_AT = "2021-03-17T08:00:00Z"
+# Run the whole suite with the worker processes started another way, e.g.
+# TITLETEMPLATE_TEST_START_METHOD=spawn (Windows, macOS) or forkserver (Linux from Python 3.14).
+START_METHOD_ENV = "TITLETEMPLATE_TEST_START_METHOD"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if method := os.environ.get(START_METHOD_ENV):
+        multiprocessing.set_start_method(method, force=True)
+
+
+@pytest.fixture
+def forked_workers() -> Iterator[None]:
+    """Worker processes started by fork, for a test that patches code the workers run: only a
+    forked worker inherits the patch, so under spawn or forkserver such a test would fail or,
+    worse, pass without taking the route it names. tests/test_windows.py covers those."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("a patch reaches worker processes only when they are forked")
+    before = multiprocessing.get_start_method(allow_none=True)
+    multiprocessing.set_start_method("fork", force=True)
+    try:
+        yield
+    finally:
+        multiprocessing.set_start_method(before, force=True)
 
 
 @pytest.fixture(scope="session")

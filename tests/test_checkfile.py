@@ -28,7 +28,7 @@ def _files(vocab: Vocab, key: Ed25519PrivateKey, folder: Path) -> list[Path]:
 
 
 @pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+def small_chunks(monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
     # Worker processes are forked when the pool starts, so they see these values too.
     monkeypatch.setattr(checkfile, "SPLIT_ROWS", 10)
     monkeypatch.setattr(checkfile, "_CHUNK_ROWS", 7)

@@ -232,7 +232,7 @@ def _failing_run(read: Callable[[Any], Any], task: chunkread.Task) -> Any:
     return read(task)
 
 
-@pytest.mark.usefixtures("tiny_runs")
+@pytest.mark.usefixtures("tiny_runs", "forked_workers")
 def test_a_failing_run_rejects_its_file(
     vocab: Vocab,
     private_key: Ed25519PrivateKey,

@@ -188,6 +188,7 @@ def test_revoked_and_e_certified_lists(env: Env, tmp_path: Path) -> None:
     assert counts(again) == counts(result)
 
 
+@pytest.mark.usefixtures("forked_workers")
 def test_rejected_and_crashing_files_do_not_stop_the_batch(
     env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

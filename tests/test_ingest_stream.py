@@ -121,6 +121,7 @@ def _run_fails(read: Callable[[Any], Any], task: chunkread.Task) -> Any:
     [(None, _run_gives_up), (_long_merge, None)],
     ids=["a-run-only-the-usual-read-can-say", "a-file-only-the-usual-read-can-say"],
 )
+@pytest.mark.usefixtures("forked_workers")
 def test_a_stream_that_gives_up_is_stored_the_usual_way(
     vocab: Vocab,
     private_key: Ed25519PrivateKey,
@@ -140,6 +141,7 @@ def test_a_stream_that_gives_up_is_stored_the_usual_way(
     assert len(streamed) >= 10  # stored, then rolled back
 
 
+@pytest.mark.usefixtures("forked_workers")
 def test_a_failing_run_after_stored_rows_rejects_the_file_with_no_rows(
     vocab: Vocab,
     private_key: Ed25519PrivateKey,

@@ -60,7 +60,7 @@ def returned(vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path: Path) -> Pa
 
 
 @pytest.fixture
-def crashing_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+def crashing_reader(monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
     real: Callable[..., reader.Submission] = reader.read_submission
 
     def flaky(path: Path, *args: Any, **kwargs: Any) -> reader.Submission:
@@ -151,6 +151,7 @@ def test_the_bureau_private_key_is_in_no_output(
 # xlsxwriter's constant_memory temp file of the abandoned workbook is closed only when it is
 # garbage-collected; the interruption is the point of the test.
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@pytest.mark.usefixtures("forked_workers")
 def test_an_interrupted_report_write_keeps_the_previous_reports(
     returned: Path,
     tmp_path: Path,

@@ -25,8 +25,10 @@ from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
 from .ingest.store import NewIssue, Store, StoredIssue
 from .keys import public_pem
+from .paths import check_output
 from .privacy import mask_value
 from .reports import outputs
+from .reports.corrections import correction_file
 from .reports.report import (
     FileSummary,
     ReportIssue,
@@ -120,6 +122,9 @@ def ingest(
     """
     out = Path(out_dir)
     store_path = Path(db_path) if db_path else out / DB_NAME
+    longest_unit = max((u.name for u in vocab.units), key=len, default="")
+    wal = store_path.with_name(store_path.name + "-wal")
+    check_output([wal, out / ERRORS_XLSX, correction_file(out, longest_unit)])
     received = received_at or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if private_key is not None and public_pem(private_key.public_key()) != public_pem(public_key):
         raise KeyFileError("key-mismatch", "private key does not match the public key")

@@ -217,7 +217,7 @@ def build(
 ) -> int:
     """Build the locked, signed Attachment-1 template for one unit or for every unit."""
     from .keys import load_private_key
-    from .template.build import build_template, build_templates, write_template
+    from .template.build import build_template, build_templates, safe_file_name, write_template
     from .vocab import Unit
     from .vocabcheck import load_units, load_vocab
     from .vocabunits import check_unit_code
@@ -241,7 +241,7 @@ def build(
         elif unit_code:
             unit = Unit(unit.name, unit.kind, unit_code, unit.supervisor, unit.short, unit.region)
         data = build_template(vocabulary, unit, key, issued_at=when, rows=rows)
-        path = write_template(out / f"{unit.name}.xlsx", data)
+        path = write_template(out / f"{safe_file_name(unit.name)}.xlsx", data)
         built = [{"unit": unit.name, "unit_code": unit.code, "path": str(path)}]
         manifest = None
     else:

@@ -54,6 +54,7 @@ CATALOGUE: dict[str, CodeDef] = {
             "file-too-large",
             "file-unsafe-xml",
             "file-unreadable",
+            "file-path-too-long",
             "template-unsigned",
             "template-tampered",
             "template-wrong-campaign",

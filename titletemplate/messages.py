@@ -182,6 +182,7 @@ MESSAGES: dict[str, str] = {
     "file-strict-ooxml": "“{file}”保存为“Strict Open XML”格式。请“另存为”普通 Excel 工作簿(*.xlsx)后重新报送。",
     "file-too-large": "“{file}”过大或解压后体积异常({detail}),为安全起见未读取。请检查文件后重新报送。",
     "file-unsafe-xml": "“{file}”含有不安全或无效的 XML 内容,为安全起见未读取。请用下发的模板重新填写。",
+    "file-path-too-long": "“{file}”所在的路径太长({detail} 个字符,Windows 最多 259 个),无法读取。请把报送文件移到路径较短的文件夹(如 D:\\报送)后重新处理。",
     "file-unreadable": "“{file}”无法读取({detail})。请用下发的模板重新保存后报送。",
     "template-unsigned": "“{file}”不是本系统下发的模板(缺少校验页)。请使用下发给本单位的模板填写。",
     "template-tampered": "“{file}”的模板校验信息被修改或来自其他单位的模板({detail})。请使用下发给本单位的模板填写。",
@@ -401,6 +402,8 @@ FAILURES: dict[str, str] = {
     "formula-array-constant": "模板公式含有数据验证不允许的数组常量({detail})。",
     "validation-text-too-long": "数据验证的提示文字超过 Excel 限制({detail})。",
     "vocab-list-empty": "字典中的列表为空({detail}),无法生成下拉菜单。",
+    "output-file-locked": "无法写入 {detail}:该文件可能正被 Excel/WPS 打开,或没有写入权限。请关闭该文件后重试。",
+    "output-path-too-long": "输出路径太长({detail},Windows 最多 259 个字符,Excel/WPS 也打不开更长路径下的文件)。请换一个路径较短的输出文件夹(如 D:\\职称汇总)。",
     "vocab-dir-missing": "字典文件夹不存在: {detail}。请检查 --vocab 或环境变量 TITLETEMPLATE_VOCAB。",
     "vocab-dir-exists": "目标文件夹中已有字典文件,不会覆盖: {detail}。如确需覆盖,请加 --force。",
 }

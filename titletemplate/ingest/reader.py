@@ -55,6 +55,7 @@ from ..normalize import Finding, clean_text, is_blank
 from ..ooxml.cellvalues import Decoder, Grid, load_decoder
 from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
 from ..ooxml.zipparts import Package
+from ..paths import too_long
 from ..privacy import mask_ids_in_text
 from ..vocab import Vocab
 from . import preflight
@@ -181,15 +182,25 @@ def data_issues(file: str, protected: bool, outside: int | None) -> list[Issue]:
 def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Issue]]:
     """The `.xlsx` files among `paths` (folders are walked), and an Issue for every other file."""
     found: set[Path] = set()
+    issues: list[Issue] = []
+
+    def unlisted(exc: OSError) -> None:  # a folder os.walk cannot list is a finding, not a gap
+        where = Path(exc.filename or "")
+        length = too_long(where)
+        code, detail = ("file-path-too-long", str(length)) if length else ("file-unreadable", "")
+        issues.append(Issue(code, where.name, detail=detail or type(exc).__name__))
+
     for given in map(Path, paths):
         if given.is_dir():
-            for folder, _, names in os.walk(given):
+            for folder, _, names in os.walk(given, onerror=unlisted):
                 found.update(Path(folder, name).resolve() for name in names)
         else:
             found.add(given.resolve())
     files: list[Path] = []
-    issues: list[Issue] = []
     for file in sorted(found):
+        if length := too_long(file):
+            issues.append(Issue("file-path-too-long", file.name, detail=str(length)))
+            continue
         if not file.is_file():
             issues.append(Issue("file-unreadable", file.name, detail="FileNotFoundError"))
             continue

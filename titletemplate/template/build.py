@@ -27,6 +27,7 @@ from ..errors import TemplateError
 from ..files import write_bytes_atomic
 from ..fingerprint import Identity, make_identity, template_id
 from ..keys import sheet_password
+from ..paths import check_output
 from ..vocab import Unit, Vocab
 from ..workers import watch_parent
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_data_sheet
@@ -100,6 +101,7 @@ def build_template(
 def write_template(path: str | Path, data: bytes) -> Path:
     """Write template bytes atomically; returns the path written."""
     target = Path(path)
+    check_output([target])
     write_bytes_atomic(target, data)
     return target
 
@@ -121,8 +123,9 @@ def build_templates(
         The manifest entries in the order of `units`.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     names = _file_names(units)
+    check_output(out / name for name in names)
+    out.mkdir(parents=True, exist_ok=True)
     raw_key = key.private_bytes(
         serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
     )
