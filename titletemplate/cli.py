@@ -3,99 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import logging
-import sys
-from collections.abc import Callable
 from dataclasses import asdict
-from enum import IntEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from . import __version__, cliout, messages
-from .errors import TitleTemplateError, VocabError
-from .privacy import MaskingFilter, mask_ids_in_text
+from .cliguard import LOG_NAME as LOG_NAME  # re-exported: where a command logs
+from .cliguard import Exit, err, guarded
 from .vocabdir import PACKAGED_VOCAB_DIR, VocabLocation, VocabSource
 
 PACKAGED_VOCAB = VocabLocation(PACKAGED_VOCAB_DIR, VocabSource.PACKAGED)
-
-F = TypeVar("F", bound=Callable[..., Any])
-LOG_NAME = "titletemplate.log"
-log = logging.getLogger("titletemplate")
-
-
-class Exit(IntEnum):
-    OK = 0  # everything accepted
-    REJECTIONS = 1  # done, with rejected rows or files (reports written)
-    USAGE = 2  # click's own usage errors
-    CANNOT_START = 3  # bad vocabulary, unreadable key, unwritable output
-
-
-class _LogFile(logging.FileHandler):
-    """Opened (and its folder made) at the first record, so that a command that logs nothing
-    leaves no folder behind in the clerk's current folder."""
-
-    def _open(self) -> Any:
-        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
-        return super()._open()
-
-
-def _open_log(folder: Path) -> logging.Handler:
-    handler = _LogFile(folder / LOG_NAME, encoding="utf-8", delay=True)
-    handler.addFilter(MaskingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    return handler
-
-
-def _err(text: str) -> None:
-    click.echo(text, err=True)
-
-
-def _failure(exc: TitleTemplateError) -> str:
-    text = messages.FAILURES.get(exc.code, "{detail}").format(detail=exc.detail)
-    return messages.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text))
-
-
-def _guarded(log_dir_option: str) -> Callable[[F], F]:
-    """Turn library failures into a Chinese line and an exit code; tracebacks go to the log."""
-
-    def decorate(fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(**kwargs: Any) -> int:
-            folder = Path(kwargs.get(log_dir_option) or "build")
-            handler = _open_log(folder)
-            log_path = folder / LOG_NAME
-            try:
-                code = fn(**kwargs)
-            except VocabError as exc:
-                for problem in exc.problems:
-                    _err(problem.render())  # type: ignore[attr-defined]
-                # Without problems it is about the folder itself: a failure with a code.
-                problems = len(exc.problems)
-                _err(messages.VOCAB_FAILED.format(n=problems) if problems else _failure(exc))
-                code = Exit.CANNOT_START
-            except TitleTemplateError as exc:
-                _err(_failure(exc))
-                code = Exit.CANNOT_START
-            except click.ClickException:
-                raise  # usage errors: click prints them and exits 2
-            except Exception as exc:
-                log.exception("unexpected error")
-                _err(messages.CLI_UNEXPECTED.format(error=type(exc).__name__, log=log_path))
-                code = Exit.CANNOT_START
-            finally:
-                log.removeHandler(handler)
-                handler.close()
-            sys.exit(int(code))
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate
-
 
 vocab_option = click.option(
     "--vocab",
@@ -123,7 +42,7 @@ json_option = click.option("--json", "as_json", is_flag=True)
 
 def _warn_demo(demo: bool) -> None:
     if demo:
-        _err(messages.CLI_DEMO_KEY)
+        err(messages.CLI_DEMO_KEY)
 
 
 @click.group(cls=cliout.Group)
@@ -139,7 +58,7 @@ def vocab() -> None:
 
 @vocab.command("check")
 @vocab_option
-@_guarded("out")
+@guarded("out")
 def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
     """Check the vocabulary and report every problem at once."""
     from .vocabcheck import check_vocab_dir, summary
@@ -148,7 +67,7 @@ def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
     for problem in problems:
         click.echo(problem.render())
     if checked is None:
-        _err(messages.VOCAB_FAILED.format(n=len(problems)))
+        err(messages.VOCAB_FAILED.format(n=len(problems)))
         return Exit.REJECTIONS
     click.echo(summary(checked))
     return Exit.OK
@@ -157,7 +76,7 @@ def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
 @vocab.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True)
-@_guarded("out")
+@guarded("out")
 def vocab_init(directory: Path, force: bool, out: Path | None = None) -> int:
     """Write an editable copy of the shipped vocabulary (with its comments) into DIRECTORY."""
     from .vocabdir import init_vocab_dir
@@ -169,7 +88,7 @@ def vocab_init(directory: Path, force: bool, out: Path | None = None) -> int:
 
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-@_guarded("out")
+@guarded("out")
 def keygen(out: Path) -> int:
     """Write a new bureau key pair (private key readable by its owner only)."""
     from .keys import generate_keypair
@@ -201,7 +120,7 @@ def _issue_time(value: str | None) -> str:
 @key_option
 @quiet_option
 @json_option
-@_guarded("out")
+@guarded("out")
 def build(
     unit_name: str | None,
     unit_code: str,
@@ -226,7 +145,7 @@ def build(
         raise click.UsageError(messages.CLI_UNIT_OR_UNITS)
     bad_code = check_unit_code(unit_code)
     if bad_code is not None:
-        _err(bad_code.render())  # the words `vocab check` uses for units.yaml
+        err(bad_code.render())  # the words `vocab check` uses for units.yaml
         return Exit.USAGE
     where = cliout.find_vocab(vocab_dir, quiet)
     vocabulary = load_vocab(where.path)
@@ -236,7 +155,7 @@ def build(
     if unit_name:
         unit = vocabulary.find_unit(unit_name)
         if unit is None:
-            _err(messages.CLI_UNIT_UNKNOWN.format(unit=unit_name))
+            err(messages.CLI_UNIT_UNKNOWN.format(unit=unit_name))
             unit = Unit(unit_name, code=unit_code)
         elif unit_code:
             unit = Unit(unit.name, unit.kind, unit_code, unit.supervisor, unit.short, unit.region)
@@ -283,7 +202,7 @@ def build(
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @key_option
-@_guarded("out")
+@guarded("out")
 def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     """Print the sheet-protection password of a template (needs the private key)."""
     from .keys import load_private_key
@@ -333,7 +252,7 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
 @key_option
 @quiet_option
 @json_option
-@_guarded("out")
+@guarded("out")
 def ingest(
     paths: tuple[Path, ...],
     out: Path,
@@ -368,7 +287,7 @@ def ingest(
         if public_pem(private.public_key()) != public_pem(key):
             private = None
     if private is None and not quiet:
-        _err(messages.CLI_NO_CORRECTIONS)
+        err(messages.CLI_NO_CORRECTIONS)
     result = cliout.with_progress(
         lambda progress: run_ingest(
             list(paths),
@@ -412,12 +331,12 @@ def _warn_real_templates(result: Any) -> None:
     wrong = [r.issue.detail for r in result.issues if r.issue.code == "template-wrong-key"]
     if wrong:
         signers = sorted({detail.partition(" / ")[0] for detail in wrong})
-        _err(messages.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))
+        err(messages.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))
 
 
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/demo"))
-@_guarded("out")
+@guarded("out")
 def demo(out: Path) -> int:
     """The whole loop on built-in defaults: build, fill, ingest, report."""
     from .demo import run_demo
