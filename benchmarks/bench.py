@@ -317,6 +317,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="runs of each ingest, floor and naive measurement; the fastest counts",
     )  # fmt: skip
     p.add_argument("--quick", action="store_true", help="tiny corpus: checks the script runs")
+    p.add_argument(
+        "--archive-only", action="store_true", help="only: the small files as one zip vs folder"
+    )
     a = p.parse_args(args_in)
     if a.quick:
         a.files, a.rows, a.big_rows, a.templates, a.scratch_sample = 3, 20, 200, 4, 4
@@ -339,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "                  | RSS MB  | cores |",
         "|---|---:|---:|---:|---:|---:|",
     ]
+    if a.archive_only:
+        return _archive_only(corpus, a.repeat, lines)
     quarter = corpus / "quarter"  # a quarter of the small files: memory must not grow with them
     quarter.mkdir(exist_ok=True)
     for small in _files(corpus / "small")[: max(1, a.files // 4)]:
@@ -387,6 +392,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if a.json:
         a.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+def _zipped(folder: Path) -> Path:
+    """The folder's files as one deflated zip, as a department forwards them (cached)."""
+    target = folder.with_suffix(".zip")
+    if not target.exists():
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            for file in _files(folder):
+                zf.write(file, f"units/{file.name}")
+    return target
+
+
+def _archive_only(corpus: Path, repeat: int, lines: list[str]) -> int:
+    """Ingest of the small files as one zip against the same files as a folder: what the
+    expansion into the private folder costs."""
+    archive = _zipped(corpus / "small")
+    runs: dict[str, list[dict[str, Any]]] = {"folder": [], "zip": []}
+    for _ in range(max(repeat, 1)):
+        runs["folder"].append(run_child("ingest", str(corpus / "small")))
+        runs["zip"].append(run_child("ingest", str(archive)))
+    folder, zipped = fastest(runs["folder"]), fastest(runs["zip"])
+    ratio = zipped["seconds"] / folder["seconds"]
+    lines.append(_line("ingest small, folder", folder, "rows/s", "", None))
+    lines.append(_line("ingest small, one .zip", zipped, "rows/s", "of folder", ratio))
+    print("\n".join(lines))
+    print("\n" + json.dumps({"zip_vs_folder_small": round(ratio, 3)}))
     return 0
 
 

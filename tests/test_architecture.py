@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "titletemplate"
 # Layer of each subpackage; top-level modules are the core (0) unless named here.
 LAYERS = {"ooxml": 1, "template": 2, "ingest": 2, "reports": 3}
-JOBS = {"batch": 4, "demo": 5, "cliout": 6, "cliguard": 6, "cli": 7, "__main__": 8}
+JOBS = {"batch": 4, "bundle": 4, "demo": 5, "cliout": 6, "cliguard": 6, "cli": 7, "__main__": 8}
 
 
 def _modules() -> dict[str, Path]:

@@ -7,12 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus.archives import CASES, ArchiveCase
+from corpus.archives import CASES, PASSWORD, ArchiveCase, school
 from corpus.generate import Ctx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import run
 
 from titletemplate.ingest.archive import shown_name
+from titletemplate.ingest.officecrypt import encrypt
 from titletemplate.vocab import Vocab
 
 
@@ -77,3 +78,21 @@ def test_all_archive_cases_in_one_batch(
     assert [(n, s) for n, s, _ in got] == sorted((n, s) for n, s, _ in expected)
     t = result.totals
     assert t["files"] == t["accepted_files"] + t["rejected_files"] + t["ignored_files"]
+
+
+@pytest.mark.parametrize(
+    ("passwords", "outcome"),
+    [((), ("rejected", "file-encrypted")), (("nope",), ("rejected", "file-password-wrong")),
+     (("nope", PASSWORD), ("accepted", ""))],
+    ids=["no-password", "wrong-password", "right-password"],
+)  # fmt: skip
+def test_an_office_encrypted_workbook_opens_with_its_password(
+    passwords: tuple[str, ...], outcome: tuple[str, str], ctx: Ctx, tmp_path: Path,
+    public_key: Ed25519PublicKey,
+) -> None:  # fmt: skip
+    path = tmp_path / "in" / "01-加密.xlsx"
+    path.parent.mkdir()
+    path.write_bytes(encrypt(school(ctx), PASSWORD))
+    result = run([path], tmp_path / "out", ctx.vocab, public_key, passwords=passwords)
+    assert [(f["path"], f["status"], f["code"]) for f in result.files] == [(str(path), *outcome)]
+    assert list((tmp_path / "in").iterdir()) == [path]  # decrypted elsewhere, never beside it

@@ -38,7 +38,7 @@ def test_a_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> No
     assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"submissions", "rows", "sources", "issues", "exclusions"}
+    assert tables == {"submissions", "rows", "sources", "issues", "exclusions", "originals"}
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -179,7 +179,7 @@ def test_a_version_1_database_gets_the_dedupe_keys_of_its_rows_and_lists(tmp_pat
             ("title-revoked", 9),
         ]
     db = sqlite3.connect(tmp_path / "s.db")
-    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (2,)
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (3,)
     assert db.execute("SELECT id_key, title_key FROM exclusions").fetchall() == [
         ("11010119900307803X", "一级教师")
     ]

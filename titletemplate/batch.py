@@ -18,12 +18,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from . import messages
 from .columns import BY_KEY
 from .errors import CATALOGUE, KeyFileError, Severity
+from .files import write_bytes_atomic
+from .ingest import officecrypt
 from .ingest.archive import Input, find_inputs
 from .ingest.checkfile import Checked, Unfinished, check_file, checked_files, file_sha256
 from .ingest.checkfile import row_hash as row_hash  # re-exported API
 from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
-from .ingest.store import NewIssue, Store, StoredIssue
+from .ingest.store import NewIssue, NewSubmission, Store, StoredIssue
 from .keys import public_pem
 from .paths import check_output
 from .privacy import mask_value
@@ -103,6 +105,7 @@ def ingest(
     progress: Progress | None = None,
     jobs: int = 2,
     passwords: Sequence[str] = (),
+    encrypt_output: str | None = None,
 ) -> IngestResult:
     """Ingest returned files and folders (recursively) into the store and write the reports.
 
@@ -115,6 +118,8 @@ def ingest(
             time (default: now, UTC).
         jobs: worker processes that read and validate files (the store stays in this one).
         passwords: tried in turn on encrypted archives and workbooks; never recorded.
+        encrypt_output: a password: consolidated.xlsx is written Office-encrypted with it
+            (what Excel and WPS open after asking for it); never recorded.
 
     Raises:
         ExclusionListError: a list cannot be read. KeyFileError: `private_key` does not
@@ -142,6 +147,7 @@ def ingest(
         return _ingest(
             inputs, outcomes, out, store_path, received, lists, expected, vocab, public_key,
             private_key, mask_ids, split_by_office, correction_rows, progress, jobs,
+            encrypt_output,
         )  # fmt: skip
 
 
@@ -174,6 +180,7 @@ def _ingest(
     correction_rows: int | None,
     progress: Progress | None,
     jobs: int,
+    encrypt_output: str | None,
 ) -> IngestResult:
     files = [i.path for i in inputs]
     with Store(store_path) as store:
@@ -211,6 +218,8 @@ def _ingest(
             )
             store.checkpoint()  # while the output workers are still busy
             xlsx, csv_path = merged()
+            if encrypt_output is not None:
+                write_bytes_atomic(xlsx, officecrypt.encrypt(xlsx.read_bytes(), encrypt_output))
             corrections = finish()
     return IngestResult(
         files=tuple(summaries),
@@ -267,6 +276,7 @@ def _ingest_file(
         sub = replace(stream.record, path=shown, file_name=name, received_at=received)
         try:
             sid, superseded = store.add(sub, stream.rows(), itertools.chain(stream.issues(), notes))
+            _keep(store, sub, path)
         except Unfinished as unfinished:  # rolled back: nothing of it is stored
             return _ingest_file(store, given, vocab, public_key, received, unfinished.redo())
         return _Outcome(shown, name, sid, "", (), tuple(s.id for s in superseded))
@@ -275,7 +285,14 @@ def _ingest_file(
     sub, rows, issues = checked.result
     sub = replace(sub, path=shown, file_name=name, received_at=received)
     sid, superseded = store.add(sub, rows, [*issues, *notes])
+    _keep(store, sub, path)
     return _Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
+
+
+def _keep(store: Store, sub: NewSubmission, path: Path) -> None:
+    """An accepted file's bytes, for `bundle` to forward the original up the chain."""
+    if not sub.rejected_code:
+        store.keep_original(sub.sha256, path.read_bytes())
 
 
 # --- over the store's current rows ----------------------------------------------------

@@ -241,6 +241,7 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     default=None,
 )
 @click.option("--password", "password_list", multiple=True)
+@click.option("--encrypt-output", default=None)
 @click.option(
     "--passwords",
     "passwords_file",
@@ -269,6 +270,7 @@ def ingest(
     as_json: bool,
     password_list: tuple[str, ...] = (),
     passwords_file: Path | None = None,
+    encrypt_output: str | None = None,
 ) -> int:
     """Read returned templates, re-check every row, deduplicate and write the reports."""
     from .batch import ingest as run_ingest
@@ -303,6 +305,7 @@ def ingest(
             split_by_office=split_by_office,
             progress=progress,
             passwords=_passwords(password_list, passwords_file),
+            encrypt_output=encrypt_output,
         ),
         quiet,
     )
@@ -316,6 +319,46 @@ def ingest(
         cliout.print_summary(result)
         click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit(result.exit_code)
+
+
+@main.command()
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--office", default=None)
+@click.option("--supervisor", default=None)
+@click.option("--unit", "unit_names", multiple=True)
+@click.option("--password", default=None)
+@vocab_option
+@_guarded("log_dir")
+def bundle(
+    db_path: Path,
+    out: Path,
+    office: str | None,
+    supervisor: str | None,
+    unit_names: tuple[str, ...],
+    password: str | None,
+    vocab_dir: Path | None,
+    log_dir: Path | None = None,
+) -> int:
+    """Pack the chosen units' accepted original files for the next level up."""
+    from .bundle import make_bundle
+    from .vocabcheck import load_vocab
+
+    if sum(bool(x) for x in (office, supervisor, unit_names)) > 1:
+        raise click.UsageError(messages.CLI_BUNDLE_ONE_CHOICE)
+    if password is not None and not (password.isascii() and password.isprintable()):
+        raise click.BadParameter(messages.CLI_BUNDLE_PASSWORD_ASCII, param_hint="--password")
+    vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
+    result = make_bundle(db_path, out, vocabulary, office=office, supervisor=supervisor,
+                         units=unit_names, password=password)  # fmt: skip
+    units = len({f.unit for f in result.files})
+    click.echo(messages.CLI_BUNDLE_WRITTEN.format(n=len(result.files), units=units, path=out))
+    if result.encrypted:
+        click.echo(messages.CLI_BUNDLE_ENCRYPTED)
+    if result.missing_units:
+        missing = "、".join(result.missing_units)
+        _err(messages.CLI_BUNDLE_MISSING.format(n=len(result.missing_units), units=missing))
+    return Exit.OK
 
 
 def _passwords(given: tuple[str, ...], file: Path | None) -> list[str]:

@@ -205,6 +205,10 @@ MESSAGES: dict[str, str] = {
     "archive-renamed": "“{file}”所在的文件实际是压缩包(扩展名被改成了 .xlsx),已按压缩包解压读取。",
     "archive-member-duplicate": "压缩包中有同名文件,“{file}”是其中之一,已分别读取,请核对。",
     "archive-member-ignored": "“{file}”是系统自动生成的文件(如 __MACOSX、Thumbs.db、~$ 临时文件),不是报送数据,已忽略。",
+    "bundle-file-missing": "上报包清单 manifest.csv 列有“{file}”,但包中没有这个文件。请向报送方核实后重新打包报送。",
+    "bundle-file-changed": "“{file}”与上报包清单 manifest.csv 中记录的不一致(清单 sha256 {detail}…),打包后被改动过,请向报送方核实。",
+    "bundle-part": "“{file}”是上报包自带的清单或汇总表,不是报送数据,不单独读取。",
+    "bundle-route": "“{file}”经上报包转来,下级接收时的文件名为“{detail}”。",
     "file-already-ingested": "“{file}”与已接收的文件内容完全相同,不重复处理。",
     "submission-superseded": "“{file}”已被同一模板的新版本报送取代,旧数据仅保留在历史记录中。",
     "header-mismatch": "“{file}”工作表“附件1”的表头与模板不一致(第 4 行 {detail})。请勿修改、插入或删除列,请使用下发的模板重新填写。",
@@ -379,6 +383,19 @@ CLI_MISSING_UNITS = "尚未报送的单位({n} 个): {units}"
 CLI_ACCEPTED = "接收"
 CLI_REJECTED = "退回"
 CLI_IGNORED = "忽略"
+CLI_BUNDLE_WRITTEN = (
+    "已打包 {n} 个文件(单位 {units} 个),附清单 manifest.csv 和汇总表 summary.xlsx: {path}"
+)
+CLI_BUNDLE_ENCRYPTED = (
+    "上报包已用 AES-256 加密。密码请另行告知接收方(电话或短信),不要与文件一起发送。"
+)
+CLI_BUNDLE_ONE_CHOICE = "--office、--supervisor、--unit 只能选用一种。"
+CLI_BUNDLE_PASSWORD_ASCII = (
+    "密码请只用英文字母、数字和符号: 7-Zip 等软件打开 zip 时不接受中文密码。"
+)
+CLI_BUNDLE_MISSING = "以下单位没有已接收的文件,未打包({n} 个): {units}"
+BUNDLE_SUMMARY_TITLE = "{campaign} 上报包汇总"
+BUNDLE_SUMMARY_HEADERS = ("单位", "文件数", "行数", "有效行数")
 CLI_IGNORED_FILES = "另有 {n} 个系统自动生成的文件(如 __MACOSX、Thumbs.db)已忽略。"
 CLI_TABLE_HEADER = "单位 | 文件 | 状态 | 行数 | 有效 | 有误 | 重复 | 排除"
 CLI_UNIT_OR_UNITS = "请指定 --unit 或 --units(二者选一)。"
@@ -392,6 +409,7 @@ FAILURES: dict[str, str] = {
     "key-unreadable": "无法读取密钥文件({detail}),请检查路径和文件内容。",
     "key-mismatch": "私钥与公钥不是一对({detail}),请检查 --key-file 和 --public-key。",
     "store-unusable": "数据库文件无法使用({detail}),请检查 --db 指定的文件。",
+    "store-original-missing": "数据库中没有“{detail}”的原始文件(由旧版本程序接收)。请重新接收该文件后再打包。",
     "store-too-new": "数据库由更新版本的程序创建({detail}),请升级 titletemplate。",
     "exclusion-list-unreadable": "名单文件无法读取({detail}),请提供 CSV 或 xlsx 文件。",
     "exclusion-list-empty": "名单文件中没有身份证件号码({detail})。",
@@ -444,6 +462,14 @@ CLI_HELP_TEXTS: dict[str, str] = {
     "ingest --split-by-office": "汇总表按评审机构(任务分工)分成多个工作表。",
     "ingest --mask-ids": "报告中的证件号码打码显示(默认打码;--no-mask-ids 显示完整号码)。",
     "ingest --manifest": "build --units 生成的 manifest.csv,用于列出尚未报送的单位。",
+    "ingest --encrypt-output": "用这个密码把汇总表 consolidated.xlsx 加密保存(Excel/WPS 打开时要求输入密码),供报送上级;密码不会写入日志和报告。",
+    "bundle": "把所选单位当前已接收的原始文件打包(附清单 manifest.csv 和一页汇总表 summary.xlsx),报送上一级;上一级用 ingest 直接读取该压缩包,每个文件凭自身签名核验。",
+    "bundle --db": "本级 ingest 使用的数据库文件(如 结果文件夹/titletemplate.db)。",
+    "bundle --out": "要写出的压缩包(.zip)。",
+    "bundle --office": "只打包该评委会办事机构负责的文件(按 routing.yaml 任务分工,以及 units.yaml 中由其主管的单位)。",
+    "bundle --supervisor": "只打包该主管部门及其所属单位的文件(按 units.yaml 的 supervisor)。",
+    "bundle --unit": "只打包这些单位的文件(可多次给出)。默认打包全部单位。",
+    "bundle --password": "用 AES-256 加密压缩包(7-Zip、WinRAR、Bandizip 可打开);密码请另行告知接收方。",
     "ingest --password": "压缩包或加密工作簿的密码(可多次给出,依次尝试);密码不会写入日志和报告。",
     "ingest --passwords": "密码文件: 每行一个密码,依次尝试。",
     "demo": "用内置数据演示完整流程: 生成模板、模拟填报、回收校验、输出报告。",

@@ -8,13 +8,22 @@ paths and symlinks cannot write anywhere (members.py)."""
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from . import officecrypt, preflight, reader
-from .members import ArchiveProblem, Budget, Member, seven_members, zip_members
+from .members import (
+    BUNDLE_MANIFEST,
+    ArchiveProblem,
+    Budget,
+    Member,
+    seven_members,
+    zip_members,
+)
 
 SEPARATOR = " › "  # between an archive's name and a member's path: "X.zip › dir/01.xlsx"
 MAX_DEPTH = 3  # an archive in an archive in an archive
@@ -54,8 +63,7 @@ def find_inputs(
     Passwords are tried in turn on encrypted archives and Office-encrypted workbooks; they
     are never recorded."""
     expander = _Expander(workdir, passwords)
-    plain = [file for file in _walk(paths) if not expander.given(file)]
-    files, issues = reader.find_input_files(plain)
+    files, issues = reader.find_input_files(paths, claim=expander.given)
     for file in files:
         expander.workbook(file, str(file), file.name)
     for issue in issues:
@@ -69,16 +77,6 @@ def shown_name(path: str) -> str:
     return Path(head).name + sep + rest
 
 
-def _walk(paths: Sequence[str | Path]) -> list[Path]:
-    found: set[Path] = set()
-    for given in map(Path, paths):
-        if given.is_dir():
-            found.update(p.resolve() for p in given.rglob("*") if not p.is_dir())
-        else:
-            found.add(given.resolve())
-    return sorted(found)
-
-
 class _Expander:
     def __init__(self, workdir: Path, passwords: Sequence[str]) -> None:
         self.workdir = workdir
@@ -86,6 +84,8 @@ class _Expander:
         self.inputs: list[Input] = []
         self.skipped: list[Skipped] = []
         self._count = 0
+        # bundle (as shown) -> its files as manifest.csv lists them -> (route, sha256)
+        self._manifests: dict[str, dict[str, tuple[str, str]]] = {}
 
     def skip(self, shown: str, name: str, code: str, detail: str = "") -> None:
         self.skipped.append(Skipped(shown, name, code, detail))
@@ -95,12 +95,25 @@ class _Expander:
         self._count += 1
         return self.workdir / f"{self._count:05d}.xlsx"
 
+    def _read_manifest(self, member: Member, archive: str) -> None:
+        """A bundle's manifest.csv: each file's route (provenance) and sha256 (checked)."""
+        target = self.scratch()
+        try:
+            member.extract(target)
+            with target.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.DictReader(fh))
+        except (ArchiveProblem, UnicodeDecodeError, csv.Error):
+            return  # the files are checked all the same; only their provenance is lost
+        self._manifests[archive] = {
+            r.get("file") or "": (r.get("route") or "", r.get("sha256") or "") for r in rows
+        }
+
     def given(self, file: Path) -> bool:
         """Expand `file` if it is an archive (by its name or, for a `.xlsx`, its content)."""
         suffix = file.suffix.lower()
         if suffix == RAR_SUFFIX:
             self.skip(str(file), file.name, "archive-rar")
-        elif suffix in ARCHIVE_SUFFIXES and file.is_file():
+        elif suffix in ARCHIVE_SUFFIXES:
             self.archive(file, str(file), file.name, 1, Budget())
         elif suffix == preflight.XLSX_SUFFIX and _holds_files(file):
             self.archive(file, str(file), file.name, 1, Budget(), renamed=True)
@@ -148,18 +161,31 @@ class _Expander:
             return
         if (len(self.inputs), len(self.skipped)) == before:
             self.skip(shown, name, "archive-empty")
-        elif renamed:
-            note = ("archive-renamed", "")
-            added = self.inputs[before[0] :]
-            self.inputs[before[0] :] = [
-                Input(i.path, i.shown, i.name, (*i.notes, note)) for i in added
-            ]
+            return
+        listed = self._manifests.pop(shown, {})
+        inside = shown + SEPARATOR
+        added = []
+        for i in self.inputs[before[0] :]:
+            notes: tuple[tuple[str, str], ...] = (("archive-renamed", ""),) if renamed else ()
+            route, sha = listed.get(i.shown.removeprefix(inside), ("", ""))
+            if route:  # provenance: the name it arrived under one level down
+                notes += (("bundle-route", route),)
+            if sha and _sha256(i.path) != sha:
+                notes += (("bundle-file-changed", sha[:12]),)
+            added.append(Input(i.path, i.shown, i.name, (*i.notes, *notes)))
+        self.inputs[before[0] :] = added
+        shown_here = [e.shown for e in added] + [e.shown for e in self.skipped[before[1] :]]
+        present = {e.removeprefix(inside) for e in shown_here}
+        for file in sorted(set(listed) - present):
+            self.skip(inside + file, name + SEPARATOR + file, "bundle-file-missing")
 
     def member(self, member: Member, shown: str, name: str, depth: int, budget: Budget) -> None:
         path = member.name + (f" ({member.copy})" if member.copy > 1 else "")
         shown, name = shown + SEPARATOR + path, name + SEPARATOR + path
         if member.problem is not None:
             self.skip(shown, name, member.problem.code, member.problem.detail)
+            if member.problem.code == "bundle-part" and member.name == BUNDLE_MANIFEST:
+                self._read_manifest(member, shown.removesuffix(SEPARATOR + path))
             return
         base = PurePosixPath(member.name)
         suffix = base.suffix.lower()
@@ -186,6 +212,11 @@ class _Expander:
         else:
             notes = (("archive-member-duplicate", ""),) if member.copy > 1 else ()
             self.workbook(target, shown, name, notes)
+
+
+def _sha256(file: Path) -> str:
+    with file.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _holds_files(file: Path) -> bool:

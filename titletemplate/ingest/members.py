@@ -26,6 +26,9 @@ MAX_TOTAL_BYTES = 1024 * 2**20  # all members of one archive given, uncompressed
 MAX_RATIO = 100  # workbooks are zips themselves: inside an archive they shrink 1-10x
 RATIO_FLOOR = 2**20  # members smaller than this are never bombs
 JUNK_NAMES = ("thumbs.db", "desktop.ini", ".ds_store")
+BUNDLE_MANIFEST = "manifest.csv"
+BUNDLE_SUMMARY = "summary.xlsx"
+BUNDLE_PARTS = (BUNDLE_MANIFEST, BUNDLE_SUMMARY)  # a bundle's own files, at its root
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UTF8_FLAG = 0x800
 _ENCRYPTED_FLAG = 0x1
@@ -69,8 +72,11 @@ class Member:
     problem: ArchiveProblem | None = None
 
 
-def classify(name: str, is_link: bool) -> ArchiveProblem | None:
-    """Why a member is not read: junk (info), unsafe path or symlink; None to read it."""
+def classify(name: str, is_link: bool, bundle: bool = False) -> ArchiveProblem | None:
+    """Why a member is not read: junk (info), a bundle's own file (info), unsafe path or
+    symlink; None to read it."""
+    if bundle and name in BUNDLE_PARTS:
+        return ArchiveProblem("bundle-part")
     if is_link:
         return ArchiveProblem("archive-member-unsafe", "symlink")
     if name.startswith("/") or _DRIVE.match(name):
@@ -145,9 +151,11 @@ def zip_members(
         infos = [i for i in zf.infolist() if not i.is_dir()]
         check_sizes([(i.file_size, i.compress_size) for i in infos], budget, source.stat().st_size)
         names = [decode_name(i) for i in infos]
+        bundle = set(BUNDLE_PARTS) <= set(names)
         for info, name, copy in zip(infos, names, numbered(names), strict=True):
             link = info.create_system == _UNIX and stat.S_ISLNK(info.external_attr >> 16)
-            yield Member(name, _ZipCopy(zf, info, passwords), copy, classify(name, link))
+            problem = classify(name, link, bundle)
+            yield Member(name, _ZipCopy(zf, info, passwords), copy, problem)
 
 
 class _ZipCopy:

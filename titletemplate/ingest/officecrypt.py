@@ -1,4 +1,4 @@
-"""Office encryption (what Excel's and WPS's 文件→加密 writes): open a workbook with the
+"""Office encryption (what Excel's and WPS's File > Encrypt writes): open a workbook with the
 passwords given, and encrypt one for the trip up the chain. msoffcrypto-tool does the
 cryptography: ECMA-376 agile encryption is too much to hand-write and it is well kept."""
 

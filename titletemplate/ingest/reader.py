@@ -25,7 +25,7 @@ import hashlib
 import io
 import os
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -179,8 +179,11 @@ def data_issues(file: str, protected: bool, outside: int | None) -> list[Issue]:
     return issues
 
 
-def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Issue]]:
-    """The `.xlsx` files among `paths` (folders are walked), and an Issue for every other file."""
+def find_input_files(
+    paths: Sequence[str | Path], claim: Callable[[Path], bool] | None = None
+) -> tuple[list[Path], list[Issue]]:
+    """The `.xlsx` files among `paths` (folders are walked), and an Issue for every other file
+    except those `claim` takes (archive.py: archives, which it expands itself)."""
     found: set[Path] = set()
     issues: list[Issue] = []
 
@@ -203,6 +206,8 @@ def find_input_files(paths: Sequence[str | Path]) -> tuple[list[Path], list[Issu
             continue
         if not file.is_file():
             issues.append(Issue("file-unreadable", file.name, detail="FileNotFoundError"))
+            continue
+        if claim is not None and claim(file):
             continue
         code = preflight.name_code(file)
         if code is None:

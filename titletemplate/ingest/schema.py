@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..columns import COLUMNS
 
 KEYS = tuple(c.key for c in COLUMNS)  # the 12 value columns of `rows`, in layout order
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # SQL functions the connection must register before migrating (Store does): the dedupe keys are
 # Python's str.upper and vocab.text_key (NFKC), which SQLite's upper() does not reproduce.
 UPPER_FUNCTION = "titletemplate_upper"
@@ -85,7 +85,19 @@ UPDATE exclusions SET id_key = {UPPER_FUNCTION}(id_number), cert_key = {UPPER_FU
 DROP INDEX exclusions_kind;
 CREATE INDEX exclusions_match ON exclusions(kind, id_key);
 """
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_1, _SCHEMA_2)  # MIGRATIONS[n] takes user_version n to n + 1
+# Version 3: the accepted files as they arrived, by content, so that `bundle` can forward the
+# originals (each verifies by its own signature at the next level up).
+_SCHEMA_3 = """
+CREATE TABLE originals (
+    sha256 TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+"""
+MIGRATIONS: tuple[str, ...] = (
+    _SCHEMA_1,
+    _SCHEMA_2,
+    _SCHEMA_3,
+)  # MIGRATIONS[n] takes user_version n to n + 1
 
 
 def migration(n: int) -> list[str]:

@@ -202,6 +202,33 @@ class Store:
         ).fetchone()
         return StoredSubmission(*row) if row else None
 
+    def current_submissions(self) -> list[StoredSubmission]:
+        """The current (accepted, not superseded) submissions, in arrival order."""
+        sql = f"SELECT {_SUB_COLS} FROM submissions WHERE status = 'current' ORDER BY id"
+        return [StoredSubmission(*r) for r in self._db.execute(sql)]
+
+    def keep_original(self, sha256: str, data: bytes) -> None:
+        """Keep an accepted file's bytes (once per content)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO originals (sha256, data) VALUES (?, ?)", (sha256, data)
+            )
+
+    def original(self, sha256: str) -> bytes | None:
+        row = self._db.execute("SELECT data FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def submission_groups(self, ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+        """(series, level) of each submission's valid rows."""
+        out: dict[int, list[tuple[str, str]]] = {}
+        sql = (
+            "SELECT DISTINCT submission_id, series, level FROM rows"
+            " WHERE submission_id IN ({ids}) AND status = 'valid'"
+        )
+        for sid, series, level in self._select_in(sql, ids):
+            out.setdefault(sid, []).append((series, level))
+        return out
+
     def submissions(self, ids: Iterable[int]) -> dict[int, StoredSubmission]:
         sql = f"SELECT {_SUB_COLS} FROM submissions WHERE id IN ({{ids}})"
         return {r[0]: StoredSubmission(*r) for r in self._select_in(sql, ids)}
