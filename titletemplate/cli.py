@@ -329,7 +329,7 @@ def ingest(
 @click.option("--unit", "unit_names", multiple=True)
 @click.option("--password", default=None)
 @vocab_option
-@_guarded("log_dir")
+@guarded("log_dir")
 def bundle(
     db_path: Path,
     out: Path,
@@ -357,7 +357,7 @@ def bundle(
         click.echo(messages.CLI_BUNDLE_ENCRYPTED)
     if result.missing_units:
         missing = "、".join(result.missing_units)
-        _err(messages.CLI_BUNDLE_MISSING.format(n=len(result.missing_units), units=missing))
+        err(messages.CLI_BUNDLE_MISSING.format(n=len(result.missing_units), units=missing))
     return Exit.OK
 
 
