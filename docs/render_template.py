@@ -1,6 +1,8 @@
 """Render a built template through LibreOffice (PDF, as it prints) and pdftoppm into
 docs/template.png for the README: page 1, and below it the top of page 2, so the A4 landscape
-layout, the page footer and the header rows repeated on page 2 are visible.
+layout, the page footer and the header rows repeated on page 2 are visible. Only the data sheet
+is printed, as a clerk prints the sheet in front of them (the titles sheet would follow it and
+count in the footer's page total).
 
     python docs/render_template.py [--out docs/template.png] [--pdf build/template.pdf]
 
@@ -10,16 +12,20 @@ Needs soffice (libreoffice-calc-nogui) and pdftoppm (poppler-utils). Synthetic p
 from __future__ import annotations
 
 import argparse
+import io
+import re
 import struct
 import subprocess
 import sys
 import tempfile
+import zipfile
 import zlib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from lohelper import LibreOffice
 
+from titletemplate.columns import TITLES_SHEET
 from titletemplate.keys import DEMO_DIR, load_private_key
 from titletemplate.template.build import build_template
 from titletemplate.vocabcheck import load_vocab
@@ -56,10 +62,27 @@ def build(path: Path) -> Path:
     assert unit is not None, UNIT
     key, _ = load_private_key(DEMO_DIR / "demo-private.pem")
     rows = [{**BASE, **row} for row in EXAMPLES]
-    path.write_bytes(
-        build_template(vocab, unit, key, issued_at=ISSUED_AT, rows=INPUT_ROWS, prefill=rows)
-    )
+    data = build_template(vocab, unit, key, issued_at=ISSUED_AT, rows=INPUT_ROWS, prefill=rows)
+    path.write_bytes(data_sheet_only(data))
     return path
+
+
+def data_sheet_only(data: bytes) -> bytes:
+    """The workbook with its titles sheet hidden and without its print ranges: LibreOffice
+    prints every visible sheet, and a hidden one that has a print area."""
+    out = io.BytesIO()
+    tag = f'<sheet name="{TITLES_SHEET}" '.encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                if part.count(tag) != 1:
+                    raise RuntimeError("no titles sheet in xl/workbook.xml")
+                part = part.replace(tag, tag + b'state="hidden" ')
+                part = re.sub(rb'<definedName name="_xlnm[.]Print_\w+" localSheetId="1">[^<]*'
+                              rb"</definedName>", b"", part)  # fmt: skip
+            zout.writestr(info, part)
+    return out.getvalue()
 
 
 def _ppm(path: Path) -> tuple[int, int, bytes]:

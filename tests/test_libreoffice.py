@@ -52,6 +52,7 @@ from titletemplate.columns import (
     DATA_SHEET,
     FIRST_DATA_ROW,
     META_SHEET,
+    TITLES_SHEET,
     VOCAB_SHEET,
 )
 from titletemplate.errors import Severity
@@ -379,7 +380,12 @@ def test_libreoffice_save_keeps_the_signature_valid(round_trip: RoundTrip) -> No
     book = openpyxl.load_workbook(round_trip.saved, read_only=True)
     try:
         states = {ws.title: ws.sheet_state for ws in book.worksheets}
-        assert states == {DATA_SHEET: "visible", VOCAB_SHEET: "hidden", META_SHEET: "hidden"}
+        assert states == {
+            DATA_SHEET: "visible",
+            TITLES_SHEET: "visible",
+            VOCAB_SHEET: "hidden",
+            META_SHEET: "hidden",
+        }
         assert not (book.security and book.security.lockStructure)
     finally:
         book.close()

@@ -180,7 +180,7 @@ def test_empty_template_has_no_rows(template: bytes, read: Callable[..., Submiss
 # --- identity ---------------------------------------------------------------------------------
 
 DROP_CHECKSUM_SHEET = replace(
-    '<sheet name="_checksum" sheetId="3" state="veryHidden" r:id="rId3"/>', ""
+    '<sheet name="_checksum" sheetId="4" state="veryHidden" r:id="rId4"/>', ""
 )
 
 

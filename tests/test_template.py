@@ -178,6 +178,7 @@ def _identity(book: Any) -> Identity:
 def test_sheets_names_and_states(book: Any) -> None:
     assert [(ws.title, ws.sheet_state) for ws in book.worksheets] == [
         ("附件1", "visible"),
+        ("职称名称", "visible"),
         ("_vocab", "veryHidden"),
         ("_checksum", "veryHidden"),
     ]

@@ -60,5 +60,6 @@ EXPLANATION_ROW = 6
 INSTRUCTIONS_ROW = 7
 FIRST_DATA_ROW = 8
 DATA_SHEET = messages.DATA_SHEET_NAME
+TITLES_SHEET = messages.TITLES_SHEET_NAME  # the notice's "sheet2": visible and locked
 VOCAB_SHEET = "_vocab"
 META_SHEET = "_checksum"

@@ -25,6 +25,9 @@ class Identity:
     """Who a template was issued to and from which vocabulary; signed by the bureau.
 
     Never sign raw XML: office suites re-serialise it. These text fields survive a re-save.
+    Every sheet of the template is generated from what they name: the titles sheet (the
+    notice's sheet2) and the hidden lists from the vocabulary `vocab_fingerprint` covers
+    (titles.yaml included), the layout from `layout_version` and `generator_version`.
     """
 
     template_id: str

@@ -68,6 +68,13 @@ CHECK_SUMMARY = "本表共 {n} 行有问题"
 REGION_OWN_LEVEL = "本级"
 FOOTER = "&C第 &P 页 共 &N 页"
 
+# --- the notice's sheet2 (职称名称): every title name by series and level ------------------
+TITLES_SHEET_NAME = "职称名称"
+TITLES_SHEET_TITLE = "职称名称表 (填写附件1第9列“职称名称”时, 请按本表所列内容规范填写)"
+TITLES_SHEET_HEADERS = ("职称系列", "职称级别", "职称名称", "可接受的旧称或其他写法")
+TITLES_ALIAS_JOINER = "、"
+TITLES_LEGACY_NOTE = "旧名称, 老证书上的可照填"
+
 # --- template sheet texts ---------------------------------------------------------------
 # The notice's example row; the ID number is synthetic (template.py completes its check char).
 EXAMPLE_VALUES: dict[str, str] = {

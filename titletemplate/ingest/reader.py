@@ -24,6 +24,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from ..columns import (
     HEADER_ROW,
     LAYOUT_VERSION,
     META_SHEET,
+    TITLES_SHEET,
     VOCAB_SHEET,
 )
 from ..errors import Issue, SubmissionError
@@ -67,6 +69,9 @@ WIDTH = len(COLUMNS)
 _CUSTOM_PROPS = "docProps/custom.xml"
 _OWN_SHEETS = {DATA_SHEET, VOCAB_SHEET, META_SHEET}
 _EMPTY_ROW = [""] * WIDTH  # a row of empty cells as calamine gives it
+# The used range near the top of a worksheet part, as every office suite writes it.
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+(?::([A-Z]+)[0-9]+)?"')
+_HEAD_BYTES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,13 +373,26 @@ def check_copies(opened: Opened) -> None:
     silently: reject the file so that no row is lost."""
     sheets = opened.sheets
     for name, part in opened.book.sheets.items():
-        if name in _OWN_SHEETS:
+        if name in _OWN_SHEETS or (name == TITLES_SHEET and _narrow(sheets.zf, part)):
             continue
         scan, values = sheets.read(name, part, WIDTH, WIDTH)
         if scan.max_row < FIRST_DATA_ROW:
             continue
         if _header_problem(values) is None and _source_rows(values, scan):
             raise SubmissionError("data-sheet-copied", name)
+
+
+def _narrow(zf: zipfile.ZipFile, part: str) -> bool:
+    """True when the sheet's used range, as its part declares it, ends left of the last input
+    column, so it cannot hold the data sheet's header. The titles sheet (the notice's sheet2,
+    four columns) is passed over this way: reading it costs more than the rest of a small
+    returned file, while a data sheet copied under its name is still caught."""
+    with zf.open(part) as fh:
+        found = _DIMENSION.search(fh.read(_HEAD_BYTES))
+    if found is None:
+        return False
+    last = (found.group(1) or b"A").decode("ascii")
+    return len(last) == 1 and ord(last) - ord("A") < COLUMNS[-1].index
 
 
 def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[SourceRow, ...]:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.exceptions import XlsxWriterException
 
 from .. import messages, privacy
-from ..columns import DATA_SHEET, META_SHEET, VOCAB_SHEET
+from ..columns import DATA_SHEET, META_SHEET, TITLES_SHEET, VOCAB_SHEET
 from ..errors import TemplateError
 from ..files import write_bytes_atomic
 from ..fingerprint import Identity, make_identity, template_id
@@ -35,6 +35,7 @@ from .protection import identity_properties as identity_properties  # re-exporte
 from .protection import lock_structure, write_checksum_sheet
 from .protection import template_password as template_password  # re-exported API
 from .stamp import Probe, guarded, make_probe, probe_unit, stamp
+from .titlesheet import write_titles_sheet
 from .vocabsheet import SheetFormulas, checked, compile_sheet, vocab_lists, write_vocab_sheet
 
 MANIFEST_NAME = "manifest.csv"
@@ -193,13 +194,15 @@ def write_sheets(
     prefill: Sequence[Mapping[str, str]],
     marks: Mapping[tuple[int, str], str],
 ) -> None:
-    """The three sheets, into a new xlsxwriter workbook.
+    """The four sheets, into a new xlsxwriter workbook: the data sheet, the titles sheet (the
+    notice's sheet2), and the very hidden vocabulary and checksum sheets.
 
     The data sheet is written last, so its strings (the layout's, then the prefilled values)
     come last in the shared-string table: stampfill.py relies on that order.
     """
     fmt = formats(workbook)
     data = workbook.add_worksheet(DATA_SHEET)
+    titles = workbook.add_worksheet(TITLES_SHEET)
     vocab_sheet = workbook.add_worksheet(VOCAB_SHEET)
     meta = workbook.add_worksheet(META_SHEET)
     write_vocab_sheet(workbook, vocab_sheet, vocab_lists(vocab), fmt["text"])
@@ -208,6 +211,7 @@ def write_sheets(
     write_checksum_sheet(meta, identity, fmt["text"])
     meta.very_hidden()
     meta.protect(password)
+    write_titles_sheet(titles, fmt, vocab, password)
     write_data_sheet(data, fmt, vocab, unit, password, sheet, prefill, marks)
 
 

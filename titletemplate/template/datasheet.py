@@ -127,6 +127,7 @@ def formats(workbook: Any) -> dict[str, Any]:
         },
         "explanation": {**border, "text_wrap": True, "valign": "top", "font_size": 9},
         "instructions": {**border, "text_wrap": True, "valign": "top"},
+        "listed": {**border, "text_wrap": True},  # the titles sheet's cells
         "input": {**border, **text, "locked": False},
         "marked": {**border, **text, "locked": False, "bg_color": "#FFC7CE"},
         # Hidden: the formula bar shows nothing, the cell shows the hint.

@@ -53,6 +53,7 @@ from .build import build_template, write_sheets
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_comments, write_data_sheet
 from .protection import WORKBOOK_PART, legacy_hash
 from .stamp import SST_PART, Head, Probe, guarded, make_probe, probe_unit, stamped_parts, zip_parts
+from .titlesheet import FORMAT_ORDER
 from .vocabsheet import SheetFormulas, checked, compile_sheet
 
 DATA_PART = "xl/worksheets/sheet1.xml"
@@ -290,7 +291,9 @@ def _render(
     parts[VML_PART] = _assembled(
         Vml(), data.vml_data_id, data.vml_shape_id, data.comments_list, data.buttons_list
     )
-    text_xf = fmt["text"]._get_xf_index()  # the next sheets' first style, as in a build
+    for name in FORMAT_ORDER:  # the titles sheet comes next, then the text of the hidden ones
+        fmt[name]._get_xf_index()
+    text_xf = fmt["text"]._get_xf_index()
     # styles.xml lists the formats in style-index order, which their first uses decide.
     order = (book.has_comments, *((f.xf_index, f.dxf_index) for f in book.formats))
     if order not in _styles:
