@@ -307,10 +307,10 @@ for sheet_name, ref, text, mode in spec["entries"]:
     if cell.getString() != text and cell.getFormula() != text:
         differs.append(sheet_name + "!" + ref)
 doc.storeToURL(uno.systemPathToFileUrl(spec["dst"]), (prop("FilterName", spec["filter"]),))
-doc.close(True)
 try:
+    doc.close(True)
     desktop.terminate()
 except Exception:
-    pass  # the bridge goes away with the office
+    pass  # the bridge goes away with the office (LibreOffice 7.4 may drop it on close)
 print(json.dumps(differs))
 """

@@ -1,6 +1,7 @@
 """Values read from the sheet XML by cellvalues equal what calamine reads, cell for cell and type
 for type, wherever cellvalues does not step aside: on every sheet of the returned-file corpus,
-on the templates, and on random workbooks from xlsxwriter and openpyxl."""
+on the templates, on random workbooks from xlsxwriter and openpyxl, and on returned files in
+the shape Excel saves them."""
 
 from __future__ import annotations
 
@@ -9,18 +10,25 @@ import io
 import zipfile
 from pathlib import Path
 
+import helpers_ingest
 import openpyxl
 import pytest
 import xlsxwriter
 from corpus.generate import Case
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from helpers_ingest import ISSUED_AT, PEOPLE, SCHOOL
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from officeshape import excel_shaped
 from python_calamine import CalamineWorkbook
 
 from titletemplate.columns import FIRST_DATA_ROW
 from titletemplate.ingest import preflight
+from titletemplate.ingest.reader import read_submission
 from titletemplate.ooxml.cellvalues import Grid, load_decoder
 from titletemplate.ooxml.sheetscan import scan_with_cells
+from titletemplate.template.build import build_template
+from titletemplate.vocab import Vocab
 
 WIDTH = 12
 Compared = tuple[int, int, object]  # (sheets read from the XML, cells compared, first difference)
@@ -158,3 +166,31 @@ def test_random_workbooks_mostly_read_from_the_xml() -> None:
     for make in (_xlsxwriter_book, _openpyxl_book):
         used, cells = _compare(make(plain), watched=0)
         assert used == 1 and cells == 4 * WIDTH
+
+
+# --- files as Excel saves them ---------------------------------------------------------------
+
+
+def test_excel_shaped_returned_files_are_read_from_the_xml(
+    vocab: Vocab, private_key: Ed25519PrivateKey, public_key: Ed25519PublicKey, tmp_path: Path
+) -> None:
+    """CR LF after the XML declarations and x14/x15 extensions in styles.xml (what Excel writes)
+    no longer send the whole file to calamine; the values stay calamine's, cell for cell."""
+    found = vocab.find_unit(SCHOOL)
+    assert found is not None
+    people = enumerate(PEOPLE, start=1)
+    rows = [{k: str(v) for k, v in helpers_ingest.row(p, i).items()} for i, p in people]
+    built = build_template(vocab, found, private_key, issued_at=ISSUED_AT, rows=20, prefill=rows)
+    shaped = excel_shaped(built)
+    with zipfile.ZipFile(io.BytesIO(shaped)) as zf:
+        assert zf.read("xl/sharedStrings.xml")[:80].count(b"?>\r\n<sst ") == 1
+        assert b"<x14:slicerStyles " in zf.read("xl/styles.xml")
+        assert load_decoder(zf) is not None
+    used, cells = _compare(shaped)
+    assert used == 4 and cells > 0  # all four sheets
+    paths = [tmp_path / "built.xlsx", tmp_path / "shaped.xlsx"]
+    paths[0].write_bytes(built)
+    paths[1].write_bytes(shaped)
+    read = [read_submission(p, vocab, public_key) for p in paths]
+    assert [r.cells for r in read[1].rows] == [r.cells for r in read[0].rows]
+    assert len(read[1].rows) == len(PEOPLE)

@@ -4,19 +4,23 @@ fill them (with their typical mistakes), then ingested. Synthetic people, fixed 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+import re
 import shutil
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from . import idcard, messages
 from .batch import DB_NAME, IngestResult, Progress, ingest
-from .columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
+from .columns import BY_KEY, FIRST_DATA_ROW
+from .files import write_bytes_atomic
 from .keys import DEMO_DIR, load_private_key, load_public_key
-from .template.build import MANIFEST_NAME, build_templates
+from .template.build import MANIFEST_NAME, build_template, build_templates
 from .vocab import Region, Title, Unit, Vocab, text_key, title_group_key
 from .vocabcheck import load_vocab
 
@@ -26,7 +30,7 @@ RECEIVED_AT = "2021-03-27T09:00:00Z"
 DEMO_ROWS = 100  # input rows per demo template (the campaign's 2,000 only slow the demo down)
 ROWS_PER_UNIT = 12
 CITY_REGION = "371100000000"  # Rizhao: the demo people live and were reviewed there
-_KEYS = tuple(c.key for c in COLUMNS)
+_DATA_PART = "xl/worksheets/sheet1.xml"  # build_template writes the data sheet first
 
 Row = dict[str, object]
 
@@ -66,10 +70,12 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
     )
     rows = _demo_rows(vocab, units, random.Random(SEED))
     submissions = []
-    for n, (entry, unit_rows) in enumerate(zip(entries, rows.filled, strict=True), start=1):
+    filled = zip(units, entries, rows.filled, strict=True)
+    for n, (unit, entry, unit_rows) in enumerate(filled, start=1):
         # Numbered as received, so that the first arrival is the first file in path order.
         target = returned / f"{n:02d}-{entry.file}"
-        submissions.append(_fill(templates_dir / entry.file, target, unit_rows))
+        write_bytes_atomic(target, _filled(vocab, unit, key, unit_rows))
+        submissions.append(target)
     lock = returned / f"~${submissions[0].name}"  # Excel's lock file, sent along by mistake
     lock.write_bytes(b"\x00" * 165)
     revoked = _write_list(report / "revoked.csv", rows.revoked)
@@ -194,19 +200,31 @@ def _another_date(yyyymmdd: str) -> str:
     return f"{day + dt.timedelta(days=1 if day.day < 28 else -1):%Y%m%d}"
 
 
-def _fill(template: Path, target: Path, rows: Sequence[Row]) -> Path:
-    """Type the rows into a copy of the template with openpyxl, as a clerk's save would."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    wb = openpyxl.load_workbook(template)
-    try:
-        ws = wb[DATA_SHEET]
-        for i, row in enumerate(rows):
-            for c, key in enumerate(_KEYS, start=1):
-                ws.cell(FIRST_DATA_ROW + i, c).value = row[key]
-        wb.save(target)
-    finally:
-        wb.close()
-    return target
+def _filled(vocab: Vocab, unit: Unit, key: Ed25519PrivateKey, rows: Sequence[Row]) -> bytes:
+    """The unit's template with the rows typed in: text as text, and a number where a clerk
+    typed a long number into a cell Excel had not kept as text."""
+    text = [{k: v for k, v in row.items() if isinstance(v, str)} for row in rows]
+    data = build_template(vocab, unit, key, issued_at=ISSUED_AT, rows=DEMO_ROWS, prefill=text)
+    numbers = {
+        f"{BY_KEY[k].letter}{FIRST_DATA_ROW + i}": v
+        for i, row in enumerate(rows)
+        for k, v in row.items()
+        if isinstance(v, float)
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == _DATA_PART:
+                for ref, value in numbers.items():
+                    blank = re.compile(f'<c r="{ref}" (s="[0-9]+")/>'.encode())
+                    part, n = blank.subn(
+                        rb'<c r="%s" \1><v>%r</v></c>' % (ref.encode(), value), part
+                    )
+                    if n != 1:
+                        raise ValueError(f"no blank input cell {ref}")
+            zout.writestr(info, part)
+    return out.getvalue()
 
 
 def _write_list(path: Path, entries: Sequence[tuple[str, str]]) -> Path:

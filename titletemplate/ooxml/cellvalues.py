@@ -28,6 +28,8 @@ _TARGET = re.compile(rb'Target="([^"]*)"')
 _SI = re.compile(rb"<si>(.*?)</si>|<si/>", re.S)
 _T = re.compile(rb"<t(\s[^>]*)?>([^<]*)</t>|<t\s*/>")
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:")
+_DECLARATION = re.compile(rb"<\?xml\s[^<>]*\?>[ \t\r\n]*")
+_EXT_LST = re.compile(rb"<extLst>.*?</extLst>", re.S)  # never nested in styles.xml
 _NUMBER = re.compile(rb"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _XF_BLOCK = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
 _XF = re.compile(rb"<xf\b([^>]*?)/?>")
@@ -100,10 +102,17 @@ def _parts(zf: zipfile.ZipFile) -> dict[bytes, str]:
 
 
 def _small_part(zf: zipfile.ZipFile, part: str) -> bytes:
+    """The part after its XML declaration; Excel ends that with CR LF, and its styles part
+    carries x14/x15 extensions in `<extLst>`, which hold no number format or cell format."""
     if zf.getinfo(part).file_size > FAST_MAX_BYTES:
         raise _Unsure
     data = zf.read(part)
-    if b"\r" in data or b"<!" in data[64:] or _PREFIXED.search(data):
+    declaration = _DECLARATION.match(data)
+    if declaration is not None:
+        data = data[declaration.end() :]
+    if part == _STYLES and b"<extLst" in data:
+        data = _EXT_LST.sub(b"", data)
+    if b"\r" in data or b"<!" in data or _PREFIXED.search(data):
         raise _Unsure  # line ends, comments, CDATA, prefixed names: the XML parser's business
     return data
 
