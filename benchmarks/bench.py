@@ -4,12 +4,15 @@ in its own child process (peak RSS from getrusage), and reported as ratios.
 
     python benchmarks/bench.py [--files N --rows M --big-rows R --templates T]
                                [--repeat K] [--json out.json] [--quick] [--corpus DIR]
+                               [--lo-files L] [--shapes-only]
 
 Ingest, floor and naive are each run --repeat times (default 2), alternating, and the fastest
 run of each counts: a shared machine's load spikes then disturb the ratios less.
 
 The corpus is generated with the library (demo key, demo vocabulary) and cached in --corpus
-(default build/bench-corpus-<files>x<rows>-<big>); a second run reuses it.
+(default build/bench-corpus-<files>x<rows>-<big>); a second run reuses it. The small files are
+also measured as Excel and LibreOffice save them, and each hand-written reader and writer
+against the library path (shapes.py); --shapes-only runs just that part.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+import shapes  # noqa: E402
 
 from titletemplate import demo  # noqa: E402
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW  # noqa: E402
@@ -221,10 +226,12 @@ def m_build_scratch(count: int, rows: int | None, work: Path) -> int:
     return len(units)
 
 
-MEASURES: dict[str, Callable[..., int]] = {
+MEASURES: dict[str, Callable[..., int | tuple[int, float]]] = {
     "ingest": m_ingest,
     "floor": m_floor,
     "naive": m_naive,
+    **{f"read_{v}": (lambda f, w, v=v: shapes.m_read(f, w, v)) for v in shapes.READ_VARIANTS},
+    **{f"write_{v}": (lambda f, w, v=v: shapes.m_write(f, w, v)) for v in shapes.WRITE_VARIANTS},
 }
 
 
@@ -242,13 +249,15 @@ def child_main(argv: Sequence[str]) -> None:
     try:
         cpu_start = _cpu_seconds()
         start = time.perf_counter()
+        timed: float | None = None  # a measure that times only its own part returns it
         if name in MEASURES:
-            count = MEASURES[name](Path(rest[0]), work)
+            done = MEASURES[name](Path(rest[0]), work)
+            count, timed = done if isinstance(done, tuple) else (done, None)
         else:
             rows = int(rest[1]) if rest[1] != "-" else None
             fn = m_build_batch if name == "build_batch" else m_build_scratch
             count = fn(int(rest[0]), rows, work)
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start if timed is None else timed
     finally:
         shutil.rmtree(work, ignore_errors=True)
     cpu = _cpu_seconds() - cpu_start
@@ -316,6 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat", type=int, default=2,
         help="runs of each ingest, floor and naive measurement; the fastest counts",
     )  # fmt: skip
+    p.add_argument("--lo-files", type=int, default=20, help="small files resaved by LibreOffice")
+    p.add_argument("--shapes-only", action="store_true", help="only the shapes part")
     p.add_argument("--quick", action="store_true", help="tiny corpus: checks the script runs")
     p.add_argument(
         "--archive-only", action="store_true", help="only: the small files as one zip vs folder"
@@ -323,13 +334,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     a = p.parse_args(args_in)
     if a.quick:
         a.files, a.rows, a.big_rows, a.templates, a.scratch_sample = 3, 20, 200, 4, 4
-        a.repeat = 1
+        a.repeat, a.lo_files = 1, 0
         a.template_rows = a.template_rows or 50
     template_rows = a.template_rows or load_vocab().campaign.rows
     corpus = a.corpus or ROOT / "build" / f"bench-corpus-{a.files}x{a.rows}-{a.big_rows}"
     t0 = time.perf_counter()
     make_corpus(corpus, a.files, a.rows, a.big_rows, template_rows)
-    print(f"corpus: {corpus} ({time.perf_counter() - t0:.1f} s)", flush=True)
+    made = shapes.make_shapes(corpus, a.lo_files)
+    print(f"corpus: {corpus} {made} ({time.perf_counter() - t0:.1f} s)", flush=True)
     results: dict[str, Any] = {
         "params": {
             "files": a.files, "rows": a.rows, "big_rows": a.big_rows,
@@ -344,6 +356,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if a.archive_only:
         return _archive_only(corpus, a.repeat, lines)
+    shaped, shape_lines = shapes.measure(corpus, made, a.repeat, run_child, fastest, _line)
+    results["shapes"] = shaped
+    if a.shapes_only:
+        print("\n".join([*lines, *shape_lines]))
+        if a.json:
+            a.json.write_text(json.dumps(results, indent=2))
+        return 0
     quarter = corpus / "quarter"  # a quarter of the small files: memory must not grow with them
     quarter.mkdir(exist_ok=True)
     for small in _files(corpus / "small")[: max(1, a.files // 4)]:
@@ -377,7 +396,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["build"] = {"batch": batch, "scratch": scratch, "batch_vs_scratch": speedup}
     lines.append(_line("build batch (jobs=2)", batch, "templates/s", "speed-up", speedup))
     lines.append(_line(f"build from scratch ({sample})", scratch, "templates/s", "", None))
-    print("\n".join(lines))
+    print("\n".join([*lines, *shape_lines]))
     print(
         "\n"
         + json.dumps(

@@ -18,7 +18,9 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
-    for label in ("ingest small", "I/O floor small", "naive openpyxl big", "build batch"):
+    labels = ("ingest small", "I/O floor small", "naive openpyxl big", "build batch",
+              "read library excel", "write xlsxwriter c_m")  # fmt: skip
+    for label in labels:
         assert label in done.stdout
     data = json.loads(out.read_text())
     assert {"params", "small", "big", "build"} <= set(data)
@@ -27,3 +29,9 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
         assert data[part]["ingest"]["count"] > 0
         assert data[part]["ingest"]["rss_mb"] > 0
     assert data["build"]["batch"]["count"] == data["params"]["templates"]
+    for shape in ("small", "excel"):  # the same rows read three ways
+        counts = {
+            data["shapes"][shape][f"read_{v}"]["count"] for v in ("ours", "calamine", "library")
+        }
+        assert counts == {data["small"]["ingest"]["count"]}
+    assert data["shapes"]["write"]["fastxlsx"]["count"] == data["small"]["ingest"]["count"]
