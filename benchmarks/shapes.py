@@ -81,7 +81,7 @@ def m_read(folder: Path, work: Path, variant: str) -> tuple[int, float]:
     """(rows read, seconds) for read_submission over every file of `folder`."""
     from titletemplate.ingest import reader
     from titletemplate.keys import DEMO_DIR, load_public_key
-    from titletemplate.vocab import load_vocab
+    from titletemplate.vocabcheck import load_vocab
 
     if variant == "calamine":
         reader.load_decoder = lambda zf: None  # type: ignore[assignment]
