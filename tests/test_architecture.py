@@ -1,4 +1,4 @@
-"""The package's layers (docs/architecture.md): imports point one way, and every
+"""The package's layers (docs/architecture.md): imports point one way, no cycles, and every
 module starts with a docstring line that says its one job."""
 
 from __future__ import annotations
@@ -64,6 +64,24 @@ def test_imports_point_one_way() -> None:
             if dep_level > level or (dep_level == level > 0 and dep_group != group):
                 backwards.append(f"{name} -> {dep}")
     assert not backwards, backwards
+
+
+def test_no_import_cycles() -> None:
+    cycles = []
+
+    def walk(node: str, stack: list[str]) -> None:
+        for dep in sorted(GRAPH[node]):
+            if dep in stack:
+                cycles.append(" -> ".join([*stack[stack.index(dep) :], dep]))
+            elif dep not in done:
+                walk(dep, [*stack, dep])
+        done.add(node)
+
+    done: set[str] = set()
+    for name in sorted(GRAPH):
+        if name not in done:
+            walk(name, [name])
+    assert not cycles, sorted(set(cycles))
 
 
 def test_every_module_says_its_job() -> None:
