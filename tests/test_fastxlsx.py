@@ -29,19 +29,26 @@ class SheetSpec:
     rows: list[Row]
     widths: list[tuple[int, int, float, int]] = field(default_factory=list)
     freeze: int = 0
+    page: fastxlsx.Page | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def fast_bytes(sheets: Sequence[SheetSpec], blocks: bool = False) -> bytes:
     """`blocks`: runs of consecutive rows in one style go through write_rows."""
     buf = io.BytesIO()
     with fastxlsx.Workbook(buf, CREATED) as book:
-        made = [book.add_sheet(s.name, s.widths, s.freeze) for s in sheets]
+        made = [book.add_sheet(s.name, s.widths, s.freeze, s.page) for s in sheets]
         for spec, ws in zip(sheets, made, strict=True):
+            merged = {m[0]: m for m in spec.merges}
+            rows = [r for r in spec.rows if r[0] not in merged]
+            for r, values, style in spec.rows:
+                if r in merged:
+                    ws.merge_row(r, merged[r][3], str(values[0]), style or NORMAL)
             if blocks:
-                for first, rows, style in _runs(spec.rows):
-                    ws.write_rows(first, rows, style)
+                for first, block, style in _runs(rows):
+                    ws.write_rows(first, block, style)
             else:
-                for r, values, style in spec.rows:
+                for r, values, style in rows:
                     ws.write_row(r, values, style)
         book.close()
     return buf.getvalue()
@@ -74,10 +81,22 @@ def reference_bytes(sheets: Sequence[SheetSpec]) -> bytes:
             ws.set_column(first, last, width, fmt[style])
         if spec.freeze:
             ws.freeze_panes(spec.freeze, 0)
+        if spec.page is not None:
+            ws.set_paper(9)
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.center_horizontally()
+            if spec.page.repeat_rows:
+                ws.repeat_rows(*spec.page.repeat_rows)
+            if spec.page.footer:
+                ws.set_footer(spec.page.footer)
+        merged = {(m[0], m[1]): m for m in spec.merges}
         for r, values, style in spec.rows:
             for c, value in enumerate(values):
                 f = None if style is None else fmt[style]
-                if isinstance(value, str) and value:
+                if (r, c) in merged:
+                    assert ws.merge_range(*merged[r, c], value, f) == 0
+                elif isinstance(value, str) and value:
                     assert ws.write_string(r, c, value, f) == 0
                 elif isinstance(value, int):
                     assert ws.write_number(r, c, value, f) == 0
@@ -114,7 +133,21 @@ def _bold_then_text(rows: list[Row], widths: int = 12) -> list[Row]:
     return [(0, TITLE, BOLD), (1, [f"H{i}" for i in range(widths)], BOLD), *rows]
 
 
+FOOTER = "&C第 &P 页 共 &N 页"
 CASES = {
+    "printed-reports": [
+        SheetSpec(
+            "汇总",
+            _bold_then_text([(2, ["a", 1], None), (3, ["t"], TEXT)], 3),
+            [(0, 0, 32, NORMAL)],
+            freeze=2,
+            page=fastxlsx.Page((0, 1), FOOTER),
+            merges=[(0, 0, 0, 2)],
+        ),
+        SheetSpec("b & sheet", [(0, ["x"], BOLD)], page=fastxlsx.Page((0, 0))),
+        SheetSpec("no titles", [(0, ["y"], BOLD)], page=fastxlsx.Page(footer=FOOTER)),
+        SheetSpec("A", [(0, ["x"], BOLD), (3, ["z"], None)], page=fastxlsx.Page((0, 3))),
+    ],
     "consolidated-layout": [
         SheetSpec(
             "附件1",

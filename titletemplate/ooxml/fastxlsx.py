@@ -30,7 +30,10 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import IO
+
+from xlsxwriter.utility import quote_sheetname
 
 from . import xlsxparts, xlsxzip
 
@@ -56,6 +59,17 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _FILLER_SAFE = re.compile(r'(?:[A-Za-z0-9<>="/ ]|\{\d+\})*')  # no quote, brace or backslash
 _Filler = Callable[[Iterable[str], Sequence[Sequence[object]]], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """How a sheet prints: A4 landscape, one page wide, centred, the rows `repeat_rows`
+    (first, last; 0-based) on every page and `footer` (Excel's &P/&N codes) at the bottom;
+    what xlsxwriter writes for set_paper(9), set_landscape(), fit_to_pages(1, 0),
+    center_horizontally(), repeat_rows() and set_footer()."""
+
+    repeat_rows: tuple[int, int] | None = None
+    footer: str = ""
 
 
 class XlsxWriteError(ValueError):
@@ -103,8 +117,10 @@ class Sheet:
         index: int,
         widths: Sequence[tuple[int, int, float, int]],
         freeze_rows: int,
+        page: Page | None = None,
     ) -> None:
-        self.name, self.index, self.freeze_rows = name, index, freeze_rows
+        self.name, self.index, self.freeze_rows, self.page = name, index, freeze_rows, page
+        self._merged: list[str] = []
         per_col: dict[int, tuple[float, int]] = {}
         for first, last, width, style in widths:
             per_col.update(dict.fromkeys(range(first, last + 1), (width, style)))
@@ -125,6 +141,18 @@ class Sheet:
         self._templates: dict[tuple[int, int], str] = {}
         self._fillers: dict[tuple[int, int], _Filler] = {}
         self._cell_refs: dict[int, list[tuple[str, str]]] = {}
+
+    def merge_row(self, row: int, last_col: int, value: str, style: int = NORMAL) -> None:
+        """Row `row` as one merged cell A..`last_col` holding `value`, as xlsxwriter's
+        merge_range writes it (the other cells blank, in the same style)."""
+        self.write_row(row, [value], style)
+        if style and last_col > 0:  # xlsxwriter writes no blank cell without a style
+            blanks = "".join(f'<c r="{col_name(c)}{row + 1}" s="{style}"/>'
+                             for c in range(1, last_col + 1))  # fmt: skip
+            line = self._buf.pop()
+            self._buf.append(line[: -len("</row>")] + blanks + "</row>")
+            self._extend(row, 0, last_col)
+        self._merged.append(f"A{row + 1}:{col_name(last_col)}{row + 1}")
 
     def write_row(self, row: int, values: Sequence[object], style: int | None = None) -> None:
         """Cells A.. of the 0-based `row`; `style` None means the column's style, if any."""
@@ -305,10 +333,32 @@ class Sheet:
             size, custom = _width(width)
             styled = f' style="{style}"' if style else ""
             cols += f'<col min="{first + 1}" max="{last + 1}" {size}{styled}{custom}/>'
+        fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if self.page else ""
         return (
-            f'{_SHEET_START}<dimension ref="{self._dimension()}"/><sheetViews>{view}</sheetViews>'
-            '<sheetFormatPr defaultRowHeight="15"/>' + (f"<cols>{cols}</cols>" if cols else "")
+            f'{_SHEET_START}{fit}<dimension ref="{self._dimension()}"/><sheetViews>{view}'
+            '</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+            + (f"<cols>{cols}</cols>" if cols else "")
         )
+
+    def _tail(self) -> str:
+        """What follows sheetData: merged ranges, print options, margins, page setup."""
+        merged = "".join(f'<mergeCell ref="{ref}"/>' for ref in self._merged)
+        out = f'<mergeCells count="{len(self._merged)}">{merged}</mergeCells>' if merged else ""
+        if self.page is None:
+            return out + _MARGINS
+        out += f'<printOptions horizontalCentered="1"/>{_MARGINS}'
+        out += '<pageSetup paperSize="9" fitToHeight="0" orientation="landscape"/>'
+        if self.page.footer:
+            out += f"<headerFooter><oddFooter>{escape_text(self.page.footer)}</oddFooter>"
+            out += "</headerFooter>"
+        return out
+
+    def print_titles(self) -> str | None:
+        """The sheet's print-titles reference ('Sheet'!$1:$2), if it repeats rows."""
+        if self.page is None or self.page.repeat_rows is None:
+            return None
+        first, last = self.page.repeat_rows
+        return f"{quote_sheetname(self.name)}!${first + 1}:${last + 1}"
 
     def _copy_to(self, out: xlsxzip.PartStream) -> None:
         empty = self._rows[0] < 0
@@ -317,12 +367,13 @@ class Sheet:
             self._tmp.seek(0)
             shutil.copyfileobj(self._tmp, out, _BLOCK)
         out.write("".join(self._buf).encode("utf-8"))
-        out.write(("" if empty else "</sheetData>").encode() + f"{_MARGINS}</worksheet>".encode())
+        end = "" if empty else "</sheetData>"
+        out.write(f"{end}{self._tail()}</worksheet>".encode())
 
     def _size(self) -> int:
         """An upper bound of the part's size in bytes (4 per character not yet encoded)."""
         written = 0 if self._tmp is None else self._tmp.tell()
-        return written + 4 * (self._buffered + len(self._head())) + 4096
+        return written + 4 * (self._buffered + len(self._head()) + len(self._tail())) + 4096
 
     def discard(self) -> None:
         if self._tmp is not None:
@@ -344,6 +395,7 @@ class Workbook:
         name: str,
         widths: Sequence[tuple[int, int, float, int]] = (),
         freeze_rows: int = 0,
+        page: Page | None = None,
     ) -> Sheet:
         """A sheet; `widths` are (first col, last col, width in characters, column style)."""
         bad = _BAD_SHEET_CHARS.search(name) or name.startswith("'") or name.endswith("'")
@@ -352,7 +404,7 @@ class Workbook:
         if name.casefold() in self._names:
             raise XlsxWriteError(f"duplicate sheet name {name!r}")
         self._names.add(name.casefold())
-        sheet = Sheet(name, len(self.sheets), widths, freeze_rows)
+        sheet = Sheet(name, len(self.sheets), widths, freeze_rows, page)
         self.sheets.append(sheet)
         return sheet
 
@@ -366,7 +418,8 @@ class Workbook:
     def close(self) -> None:
         if not self.sheets:
             raise XlsxWriteError("a workbook needs at least one sheet")
-        parts = xlsxparts.package_parts([s.name for s in self.sheets], self._created)
+        titles = [(s.index, s.name, t) for s in self.sheets if (t := s.print_titles())]
+        parts = xlsxparts.package_parts([s.name for s in self.sheets], self._created, titles)
         zf = xlsxzip.ZipWriter(self._fh)
         for name, data in parts[:3]:
             zf.write(name, data.encode())

@@ -27,9 +27,21 @@ def _attr(text: str) -> str:
     )
 
 
-def package_parts(sheets: Sequence[str], created: dt.datetime) -> list[tuple[str, str]]:
-    """Every part but the worksheets, in zip order; `sheets` are the sheet names."""
+def package_parts(
+    sheets: Sequence[str],
+    created: dt.datetime,
+    print_titles: Sequence[tuple[int, str, str]] = (),
+) -> list[tuple[str, str]]:
+    """Every part but the worksheets, in zip order; `sheets` are the sheet names,
+    `print_titles` (sheet index, sheet name, reference) the sheets' repeated rows."""
     n = len(sheets)
+    # xlsxwriter sorts defined names by name, then sheet name without quotes, lower case.
+    titles = sorted(print_titles, key=lambda t: t[1].lower())
+    defined = "".join(
+        f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">{_text(ref)}</definedName>'
+        for i, _, ref in titles
+    )
+    defined = f"<definedNames>{defined}</definedNames>" if defined else ""
     sheet_types = "".join(
         f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
         f'ContentType="{_OFFICE}.spreadsheetml.worksheet+xml"/>'
@@ -75,8 +87,10 @@ def package_parts(sheets: Sequence[str], created: dt.datetime) -> list[tuple[str
         'appName="xl" lastEdited="4" lowestEdited="4" rupBuild="4505"/><workbookPr '
         'defaultThemeVersion="124226"/><bookViews><workbookView xWindow="240" yWindow="15" '
         'windowWidth="16095" windowHeight="9660"/></bookViews>'
-        f'<sheets>{sheet_list}</sheets><calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+        f'<sheets>{sheet_list}</sheets>{defined}<calcPr calcId="124519" fullCalcOnLoad="1"/>'
+        "</workbook>"
     )
+    named = [ref.split("!")[0] + "!Print_Titles" for _, _, ref in titles]
     return [
         ("[Content_Types].xml", types),
         ("_rels/.rels", root_rels),
@@ -85,7 +99,7 @@ def package_parts(sheets: Sequence[str], created: dt.datetime) -> list[tuple[str
         ("xl/styles.xml", _STYLES),
         ("xl/theme/theme1.xml", _theme()),
         ("docProps/core.xml", _core(created)),
-        ("docProps/app.xml", _app(sheets)),
+        ("docProps/app.xml", _app(sheets, named)),
     ]
 
 
@@ -102,21 +116,24 @@ def _core(created: dt.datetime) -> str:
     )
 
 
-def _app(sheets: Sequence[str]) -> str:
-    n = len(sheets)
-    names = "".join(
-        "<vt:lpstr>"
-        + name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        + "</vt:lpstr>"
-        for name in sheets
-    )
+def _text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _app(sheets: Sequence[str], named: Sequence[str] = ()) -> str:
+    n, m = len(sheets), len(named)
+    names = "".join(f"<vt:lpstr>{_text(name)}</vt:lpstr>" for name in [*sheets, *named])
+    pairs = "<vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>"
+    pairs += f"<vt:variant><vt:i4>{n}</vt:i4></vt:variant>"
+    if m:
+        pairs += "<vt:variant><vt:lpstr>Named Ranges</vt:lpstr></vt:variant>"
+        pairs += f"<vt:variant><vt:i4>{m}</vt:i4></vt:variant>"
     return (
         f'{HEAD}<Properties xmlns="{DOC}/extended-properties" xmlns:vt="{DOC}/'
         'docPropsVTypes"><Application>Microsoft Excel</Application><DocSecurity>0'
-        '</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector size="2" '
-        'baseType="variant"><vt:variant><vt:lpstr>Worksheets</vt:lpstr></vt:variant>'
-        f"<vt:variant><vt:i4>{n}</vt:i4></vt:variant></vt:vector></HeadingPairs>"
-        f'<TitlesOfParts><vt:vector size="{n}" baseType="lpstr">{names}</vt:vector>'
+        "</DocSecurity><ScaleCrop>false</ScaleCrop><HeadingPairs><vt:vector "
+        f'size="{2 if not m else 4}" baseType="variant">{pairs}</vt:vector></HeadingPairs>'
+        f'<TitlesOfParts><vt:vector size="{n + m}" baseType="lpstr">{names}</vt:vector>'
         "</TitlesOfParts><Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>"
         "false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>12.0000"
         "</AppVersion></Properties>"
