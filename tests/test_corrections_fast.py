@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 
 from titletemplate.columns import CHECK_LETTER, COLUMNS, DATA_SHEET, FIRST_DATA_ROW, META_SHEET
 from titletemplate.errors import TemplateError
-from titletemplate.fingerprint import identity_from_rows, verify_identity
+from titletemplate.fingerprint import Origin, identity_from_rows, parse_origin, verify_identity
 from titletemplate.ingest.store import StoredIssue
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.template import datasheet, stampfill
@@ -82,10 +82,11 @@ def _scratch(
     rows: list[CorrectionRow],
     template_rows: int | None = None,
     issued_at: str = ISSUED_AT,
+    origin: Origin | None = None,
 ) -> bytes:
     prefill, n, marks = _request(rows, template_rows)
     return build_template(
-        vocab, unit, key, issued_at=issued_at, rows=n, prefill=prefill, marks=marks
+        vocab, unit, key, issued_at=issued_at, rows=n, prefill=prefill, marks=marks, origin=origin
     )
 
 
@@ -95,10 +96,11 @@ def _fast(
     key: Ed25519PrivateKey,
     rows: list[CorrectionRow],
     template_rows: int | None = None,
+    origin: Origin | None = None,
 ) -> bytes | None:
     prefill, n, marks = _request(rows, template_rows)
     return stampfill.build_filled(
-        vocab, unit, key, issued_at=ISSUED_AT, rows=n, prefill=prefill, marks=marks
+        vocab, unit, key, issued_at=ISSUED_AT, rows=n, prefill=prefill, marks=marks, origin=origin
     )
 
 
@@ -181,6 +183,24 @@ def test_probe_depends_on_key_and_issue_time(
         wrong = other_key if key is private_key else private_key
         assert not verify_identity(identity, wrong.public_key())
     assert len(stampfill._probes) == 3
+
+
+def test_a_correction_signs_its_origin_and_the_fast_path_gives_its_bytes(
+    vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path: Path
+) -> None:
+    rows = _typical(5)
+    origin = Origin((("T-a", 8), ("T-a", 9), ("T-a", 10), ("T-a", 14), ("T-b", 8)))
+    fast = _fast(vocab, NEW_UNIT, private_key, rows, origin=origin)
+    assert fast is not None, "the fast path declined"
+    assert fast == _scratch(vocab, NEW_UNIT, private_key, rows, origin=origin)
+    assert fast != _scratch(vocab, NEW_UNIT, private_key, rows)
+    path = tmp_path / "c.xlsx"
+    path.write_bytes(fast)
+    with CalamineWorkbook.from_path(str(path)) as book:
+        identity = identity_from_rows(book.get_sheet_by_name(META_SHEET).to_python())
+    assert identity is not None and verify_identity(identity, private_key.public_key())
+    assert (identity.corrects, identity.source_rows) == ("T-a T-b", "t0r8-10,t0r14,t1r8")
+    assert parse_origin(identity.corrects, identity.source_rows) == origin
 
 
 DECLINED = {

@@ -19,6 +19,7 @@ def test_demo_summary_has_every_kind_of_row(demo: DemoResult) -> None:
     assert demo.ingest.totals == {
         "files": 5, "accepted_files": 4, "rejected_files": 1, "ignored_files": 0, "rows": 48,
         "valid_rows": 38, "invalid_rows": 8, "duplicate_rows": 1, "excluded_rows": 1,
+        "withdrawn_rows": 0, "outdated_rows": 0,
     }  # fmt: skip
     assert demo.ingest.missing_units == ()
 

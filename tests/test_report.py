@@ -312,6 +312,7 @@ def test_an_overlong_value_stops_the_write_and_leaves_no_file(tmp_path: Path, vo
 
 def _file(path: str, unit: str, **counts: int) -> FileSummary:
     base = {"rows": 0, "valid_rows": 0, "invalid_rows": 0, "duplicate_rows": 0, "excluded_rows": 0}
+    base |= {"withdrawn_rows": 0, "outdated_rows": 0}
     base |= counts
     status = "rejected" if not unit else "accepted"
     return FileSummary(path=path, status=status, code="", unit=unit, template_id="", **base)  # type: ignore[typeddict-item]
@@ -401,6 +402,8 @@ def test_report_json_is_exactly_the_documented_document(tmp_path: Path) -> None:
             "invalid_rows": 1,
             "duplicate_rows": 1,
             "excluded_rows": 1,
+            "withdrawn_rows": 0,
+            "outdated_rows": 0,
         },
         "missing_units": ["X"],
     }

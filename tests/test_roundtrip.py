@@ -86,6 +86,7 @@ def test_report_json_has_the_documented_shape(clerk_run: tuple[Path, IngestResul
     assert list(data["files"][0]) == [
         "path", "status", "code", "unit", "template_id",
         "rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows",
+        "withdrawn_rows", "outdated_rows",
     ]  # fmt: skip
     assert list(data["issues"][0]) == [
         "code",
@@ -108,6 +109,7 @@ def test_report_json_has_the_documented_shape(clerk_run: tuple[Path, IngestResul
     assert data["totals"] == {
         "files": 1, "accepted_files": 1, "rejected_files": 0, "ignored_files": 0, "rows": 7,
         "valid_rows": 2, "invalid_rows": 4, "duplicate_rows": 1, "excluded_rows": 0,
+        "withdrawn_rows": 0, "outdated_rows": 0,
     }  # fmt: skip
     assert SCHOOL not in data["missing_units"] and "日照市教育局" in data["missing_units"]
 

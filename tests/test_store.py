@@ -14,6 +14,7 @@ from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind
 from titletemplate.ingest.schema import KEYS, migration
 from titletemplate.ingest.store import SCHEMA_VERSION, NewIssue, NewRow, NewSubmission, Store
 
+NONE_RETIRED = {"withdrawn": 0, "outdated": 0}
 VALUES = ("A", "C1", "T", "370102197308291814", "N", "G", "S", "L", "TT", "20190101", "I", "R")
 
 
@@ -38,7 +39,15 @@ def test_a_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> No
     assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"submissions", "rows", "sources", "issues", "exclusions", "originals"}
+    assert tables == {
+        "submissions",
+        "rows",
+        "sources",
+        "issues",
+        "exclusions",
+        "originals",
+        "corrections",
+    }
 
 
 def test_a_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -64,7 +73,7 @@ def test_rows_and_issues_are_stored_with_their_row(tmp_path: Path) -> None:
         )
         assert superseded == ()
         assert store.status_counts([sid]) == {
-            sid: {"valid": 1, "invalid": 1, "duplicate": 0, "excluded": 0}
+            sid: {"valid": 1, "invalid": 1, "duplicate": 0, "excluded": 0, **NONE_RETIRED}
         }
         assert [(i.code, i.row, i.column) for i in store.issues([sid])] == [
             ("id-number-checksum", 9, "D")
@@ -118,8 +127,8 @@ def test_recomputed_statuses_report_which_submissions_changed(tmp_path: Path) ->
         b, _ = store.add(_sub("b", "tpl-2"), [NewRow(8, VALUES, True, "h8")], [])
         assert store.recompute(_describe) == {b}
         assert store.status_counts([a, b]) == {
-            a: {"valid": 1, "invalid": 0, "duplicate": 0, "excluded": 0},
-            b: {"valid": 0, "invalid": 0, "duplicate": 1, "excluded": 0},
+            a: {"valid": 1, "invalid": 0, "duplicate": 0, "excluded": 0, **NONE_RETIRED},
+            b: {"valid": 0, "invalid": 0, "duplicate": 1, "excluded": 0, **NONE_RETIRED},
         }
         assert [(i.code, i.row, i.column, i.value, i.detail) for i in store.issues([b])] == [
             ("duplicate-certificate", 8, "cert_no", "C1", "('U1', 'a.xlsx', 8)")
@@ -179,7 +188,10 @@ def test_a_version_1_database_gets_the_dedupe_keys_of_its_rows_and_lists(tmp_pat
             ("title-revoked", 9),
         ]
     db = sqlite3.connect(tmp_path / "s.db")
-    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (3,)
+    assert db.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,) == (4,)
+    # Version 4: every old row stays current, no submission corrects another.
+    assert db.execute("SELECT COUNT(*) FROM rows WHERE retired = ''").fetchone() == (3,)
+    assert db.execute("SELECT DISTINCT corrects FROM submissions").fetchall() == [("",)]
     assert db.execute("SELECT id_key, title_key FROM exclusions").fetchall() == [
         ("11010119900307803X", "一级教师")
     ]

@@ -27,6 +27,7 @@ from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
 from titletemplate.fingerprint import (
     FIELD_NAMES,
+    OPTIONAL_FIELDS,
     Identity,
     identity_from_rows,
     make_identity,
@@ -502,7 +503,7 @@ def test_identity_on_the_checksum_sheet_verifies(
     )
     assert identity.vocab_fingerprint == vocab.fingerprint
     cells = [c.value for c in book["_checksum"]["A"]]
-    assert cells == list(FIELD_NAMES)
+    assert cells == [f for f in FIELD_NAMES if f not in OPTIONAL_FIELDS]  # not a correction
     assert all(c.data_type == "s" for c in book["_checksum"]["B"] if c.value)
 
 
@@ -532,7 +533,8 @@ def test_identity_json_is_split_into_short_document_properties(template: bytes, 
     assert list(props) == ["titletemplate_identity", "titletemplate_identity_2"]
     assert all(len(v) <= 255 for v in props.values())
     joined = json.loads(props["titletemplate_identity"] + props["titletemplate_identity_2"])
-    assert joined == dataclasses.asdict(_identity(book))
+    assert "corrects" not in joined  # a template, not a correction: as before the field existed
+    assert joined | {"corrects": "", "source_rows": ""} == dataclasses.asdict(_identity(book))
 
 
 def test_created_date_comes_from_issued_at(template: bytes) -> None:

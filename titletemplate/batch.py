@@ -328,6 +328,7 @@ def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
         valid, invalid = c.get("valid", 0), c.get("invalid", 0)
         duplicate, excluded = c.get("duplicate", 0), c.get("excluded", 0)
         status = "rejected" if o.rejected_code else "ignored" if o.ignored else "accepted"
+        withdrawn, outdated = c.get("withdrawn", 0), c.get("outdated", 0)
         out.append(
             FileSummary(
                 path=o.path,
@@ -335,11 +336,13 @@ def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
                 code=code,
                 unit=s.unit if s else "",
                 template_id=s.template_id if s else "",
-                rows=valid + invalid + duplicate + excluded,
+                rows=valid + invalid + duplicate + excluded + withdrawn + outdated,
                 valid_rows=valid,
                 invalid_rows=invalid,
                 duplicate_rows=duplicate,
                 excluded_rows=excluded,
+                withdrawn_rows=withdrawn,
+                outdated_rows=outdated,
             )
         )
     return out

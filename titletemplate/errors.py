@@ -95,6 +95,7 @@ CATALOGUE: dict[str, CodeDef] = {
         *_defs(_S, _W, "rows-outside-input-block"),
         *_defs(_R, _E, "row-merged-cells", "title-revoked", "duplicate-conflict"),
         *_defs(_R, _I, "duplicate-certificate", "duplicate-person-title", "already-e-certified"),
+        *_defs(_R, _I, "row-withdrawn", "correction-outdated"),
         *_defs(
             _C,
             _E,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
@@ -42,38 +43,91 @@ class Identity:
     # keys.key_fingerprint of the signing key, so that a check with another key can say so
     # instead of calling the file tampered. Templates issued before it have none ("").
     key_fingerprint: str = ""
+    # A correction only: the template ids it corrects and, per prefilled row, the row it was
+    # copied from (see Origin).
+    corrects: str = ""
+    source_rows: str = ""
     signature: str = ""  # base64 Ed25519 over `payload()`
 
     def payload(self) -> bytes:
-        data = {k: v for k, v in self._fields().items() if k != "signature"}
+        data = {k: v for k, v in self.set_fields().items() if k != "signature"}
         return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+    def set_fields(self) -> dict[str, str]:
+        """The fields a template carries, by name (an empty optional field is left out)."""
+        return {k: v for k, v in asdict(self).items() if v or k not in OPTIONAL_FIELDS}
 
     def rows(self) -> list[tuple[str, str]]:
         """(field, value) pairs in sheet order."""
-        return list(self._fields().items())
-
-    def _fields(self) -> dict[str, str]:
-        """The fields a template carries: an empty key_fingerprint is left out, so that the
-        templates issued before it keep their payload and signature."""
-        data = asdict(self)
-        if not self.key_fingerprint:
-            del data["key_fingerprint"]
-        return data
+        return list(self.set_fields().items())
 
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Identity))
-OPTIONAL_FIELDS = frozenset({"key_fingerprint"})
+# Fields left out of the payload, the sheet and the JSON when empty, so that templates issued
+# before they existed keep their payload and signature.
+OPTIONAL_FIELDS = frozenset({"key_fingerprint", "corrects", "source_rows"})
+_SOURCE = re.compile(r"t(\d+)r(\d+)(?:-(\d+))?")
 
 
-def template_id(vocab: Vocab, unit: Unit, issued_at: str) -> str:
-    seed = "\n".join((vocab.campaign.code, unit.name, unit.code, vocab.fingerprint, issued_at))
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a correction's prefilled rows come from: `rows[i]` is the (template id, Excel
+    row) that prefilled row i was copied from."""
+
+    rows: tuple[tuple[str, int], ...]
+
+    def encoded(self) -> tuple[str, str]:
+        """(corrects, source_rows) for the identity: the template ids, space-separated, and
+        one token per run of consecutive rows, `t<k>r<first>[-<last>]` with k the template's
+        index ("t0r8-12,t1r9"; no token reads as a number or a date after a re-save)."""
+        templates = list(dict.fromkeys(t for t, _ in self.rows))
+        index = {t: k for k, t in enumerate(templates)}
+        runs: list[list[int]] = []  # [k, first, last]
+        for template, row in self.rows:
+            k = index[template]
+            if runs and runs[-1][0] == k and runs[-1][2] + 1 == row:
+                runs[-1][2] = row
+            else:
+                runs.append([k, row, row])
+        tokens = [f"t{k}r{a}" if a == b else f"t{k}r{a}-{b}" for k, a, b in runs]
+        return " ".join(templates), ",".join(tokens)
+
+
+def parse_origin(corrects: str, source_rows: str) -> Origin | None:
+    """The Origin of a correction's identity fields; None for a template that is not a
+    correction (or fields that do not parse, which a valid signature rules out)."""
+    templates = corrects.split()
+    if not templates or not source_rows:
+        return None
+    rows: list[tuple[str, int]] = []
+    for token in source_rows.split(","):
+        m = _SOURCE.fullmatch(token)
+        if m is None or int(m[1]) >= len(templates):
+            return None
+        first, last = int(m[2]), int(m[3] or m[2])
+        rows += [(templates[int(m[1])], r) for r in range(first, last + 1)]
+    return Origin(tuple(rows))
+
+
+def template_id(vocab: Vocab, unit: Unit, issued_at: str, origin: Origin | None = None) -> str:
+    parts = [vocab.campaign.code, unit.name, unit.code, vocab.fingerprint, issued_at]
+    if origin is not None:  # a correction never shares the id of the template it corrects
+        parts += origin.encoded()
+    seed = "\n".join(parts)
     return f"{vocab.campaign.code}-{hashlib.sha256(seed.encode()).hexdigest()[:16]}"
 
 
-def make_identity(vocab: Vocab, unit: Unit, issued_at: str, key: Ed25519PrivateKey) -> Identity:
-    """The signed identity of the template for `unit`."""
+def make_identity(
+    vocab: Vocab,
+    unit: Unit,
+    issued_at: str,
+    key: Ed25519PrivateKey,
+    origin: Origin | None = None,
+) -> Identity:
+    """The signed identity of the template for `unit` (of a correction, with `origin`)."""
+    corrects, source_rows = origin.encoded() if origin is not None else ("", "")
     unsigned = Identity(
-        template_id=template_id(vocab, unit, issued_at),
+        template_id=template_id(vocab, unit, issued_at, origin),
         unit_name=unit.name,
         unit_code=unit.code,
         campaign=vocab.campaign.code,
@@ -83,6 +137,8 @@ def make_identity(vocab: Vocab, unit: Unit, issued_at: str, key: Ed25519PrivateK
         generator_version=__version__,
         issued_at=issued_at,
         key_fingerprint=key_fingerprint(key.public_key()),
+        corrects=corrects,
+        source_rows=source_rows,
     )
     signature = base64.b64encode(key.sign(unsigned.payload())).decode("ascii")
     return replace(unsigned, signature=signature)
@@ -126,4 +182,5 @@ def identity_from_json(text: str) -> Identity | None:
 
 
 def identity_json(identity: Identity) -> str:
-    return json.dumps(identity._fields(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = identity.set_fields()
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

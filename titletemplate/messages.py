@@ -227,6 +227,8 @@ MESSAGES: dict[str, str] = {
     "duplicate-certificate": "第 {row} 行:该证书已在“{detail}”中报送,按一条记录处理。",
     "duplicate-person-title": "第 {row} 行:同一人的同一职称已在“{detail}”中报送,按一条记录处理。",
     "already-e-certified": "第 {row} 行:该证书已制发职称电子证书,无需上报。",
+    "row-withdrawn": "第 {row} 行:单位在更正表中删除了该行,原报送的“{detail}”已撤回,不再汇总。",
+    "correction-outdated": "第 {row} 行:该行已由更晚下发的更正表“{detail}”更正,本表中的这一行不再采用。",
     "cell-formula": "第 {row} 行 {header}({column} 列)是公式,请“选择性粘贴→数值”后重新填写。",
     "cell-error-value": "第 {row} 行 {header}({column} 列)是错误值 {value},请填写实际内容。",
     "cell-boolean": "第 {row} 行 {header}({column} 列)是逻辑值 {value},请填写实际内容。",
@@ -299,6 +301,37 @@ SUMMARY_UNIT_HEADERS = ("单位", "文件数", "行数", "有效", "有误", "�
 SUMMARY_CODE_HEADERS = ("代码", "级别", "数量")
 SUMMARY_TOTAL = "合计"
 ERRORS_HEADERS = ("单位", "文件", "工作表", "行号", "列", "列名", "内容", "代码", "级别", "说明")
+# Campaign status (status.py, statusbook.py, statushtml.py)
+STATUS_TITLE = "职称证书信息采集进度"
+STATUS_SUBTITLE = "采集批次 {campaign},截至 {as_of}"
+STATUS_HEADERS = (
+    "单位", "审核机构", "状态", "报送文件", "最近接收", "行数", "有效", "有误", "重复", "排除",
+    "撤回", "未解决错误", "已发更正表", "已收回更正表",
+)  # fmt: skip
+STATUS_STATES = {"open": "待更正", "missing": "未报送", "done": "已完成"}
+STATUS_NO_OFFICE = "未指定审核机构"
+STATUS_OFFICE_HEADERS = (
+    "审核机构", "单位数", "待更正", "未报送", "已完成", "行数", "有效", "有误", "未解决错误",
+)  # fmt: skip
+STATUS_CARDS = (
+    ("units", "单位"), ("units_done", "已完成"), ("units_open", "待更正"),
+    ("units_missing", "未报送"), ("valid_rows", "有效行"), ("open_errors", "未解决错误"),
+)  # fmt: skip
+STATUS_NEEDS_ACTION = "需要处理的单位"
+STATUS_ALL_DONE = "所有单位均已完成,没有需要处理的单位。"
+STATUS_OFFICES = "各审核机构进度"
+STATUS_PROGRESS = "{done}/{units} 个单位已完成"
+STATUS_DONE_UNITS = "已完成的单位"
+STATUS_UNASSIGNED_FILES = "另有 {n} 个文件无法识别所属单位(已退回)。"
+CLI_STATUS_LINE = (
+    "{unit} | {office} | {state} | {rows} | {valid_rows} | {invalid_rows} | {open_errors}"
+)
+CLI_STATUS_HEADER = "单位 | 审核机构 | 状态 | 行数 | 有效 | 有误 | 未解决错误"
+CLI_STATUS_SUMMARY = (
+    "共 {units} 个单位: 已完成 {units_done},待更正 {units_open},未报送 {units_missing};"
+    "当前 {rows} 行: 有效 {valid_rows},有误 {invalid_rows},重复 {duplicate_rows},"
+    "排除 {excluded_rows};撤回 {withdrawn_rows} 行;未解决错误 {open_errors} 个。"
+)
 # Header names accepted in --revoked / --ecert lists (English keys are accepted as well).
 EXCLUSION_HEADERS: dict[str, tuple[str, ...]] = {
     "id_number": ("证件号码", "身份证号码", "身份证号", "公民身份号码", "证件号"),

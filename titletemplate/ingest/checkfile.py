@@ -429,6 +429,9 @@ def _record(base: NewSubmission, ident: Identity | None, sheet: str) -> NewSubmi
         unit_code=ident.unit_code if ident else "",
         vocab_fingerprint=ident.vocab_fingerprint if ident else "",
         sheet=sheet,
+        issued_at=ident.issued_at if ident else "",
+        corrects=ident.corrects if ident else "",
+        source_rows=ident.source_rows if ident else "",
     )
 
 

@@ -59,7 +59,7 @@ def _cur(revoked: bool, ecert: bool) -> list[str]:
         f" WHEN r.checked = 'invalid' THEN {_INVALID} WHEN {is_ecert} THEN {_ECERT}"
         f" ELSE {_PENDING} END, r.cert_key, r.id_type, r.id_key, r.title_key, r.row_hash"
         " FROM rows r JOIN submissions s ON s.id = r.submission_id WHERE s.status = 'current'"
-        " ORDER BY r.submission_id, r.excel_row",
+        " AND r.retired = '' ORDER BY r.submission_id, r.excel_row",
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..columns import COLUMNS
 
 KEYS = tuple(c.key for c in COLUMNS)  # the 12 value columns of `rows`, in layout order
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # SQL functions the connection must register before migrating (Store does): the dedupe keys are
 # Python's str.upper and vocab.text_key (NFKC), which SQLite's upper() does not reproduce.
 UPPER_FUNCTION = "titletemplate_upper"
@@ -93,10 +93,38 @@ CREATE TABLE originals (
     data BLOB NOT NULL
 );
 """
+# Version 4: corrections. A submission keeps its template's issue time and, for a correction,
+# the template ids it corrects; a row of a correction keeps the row it corrects (its source),
+# and a row that a correction replaced or withdrew leaves the current rows (`retired`), naming
+# the submission that retired it and the row that replaced it. `corrections` lists the
+# correction workbooks issued, so that the campaign knows which came back.
+_SCHEMA_4 = """
+ALTER TABLE submissions ADD COLUMN issued_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE submissions ADD COLUMN corrects TEXT NOT NULL DEFAULT '';
+ALTER TABLE rows ADD COLUMN source_template TEXT NOT NULL DEFAULT '';
+ALTER TABLE rows ADD COLUMN source_row INTEGER;
+ALTER TABLE rows ADD COLUMN retired TEXT NOT NULL DEFAULT ''
+    CHECK (retired IN ('', 'corrected', 'withdrawn', 'outdated', 'resubmitted'));
+ALTER TABLE rows ADD COLUMN retired_by INTEGER REFERENCES submissions(id);
+ALTER TABLE rows ADD COLUMN replaced_by INTEGER REFERENCES rows(id);
+CREATE INDEX rows_retired_by ON rows(retired_by);
+CREATE INDEX rows_source ON rows(source_template) WHERE source_template != '';
+CREATE TABLE corrections (
+    template_id TEXT PRIMARY KEY,
+    unit TEXT NOT NULL,
+    unit_code TEXT NOT NULL DEFAULT '',
+    issued_at TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    file_name TEXT NOT NULL,
+    rows_key TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX corrections_unit ON corrections(unit);
+"""
 MIGRATIONS: tuple[str, ...] = (
     _SCHEMA_1,
     _SCHEMA_2,
     _SCHEMA_3,
+    _SCHEMA_4,
 )  # MIGRATIONS[n] takes user_version n to n + 1
 
 

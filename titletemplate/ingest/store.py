@@ -14,8 +14,10 @@ from types import TracebackType
 from typing import Any
 
 from ..errors import CATALOGUE, StoreError
+from ..fingerprint import parse_origin
 from ..vocab import text_key
-from . import dedupesql
+from . import dedupesql, ledger
+from .correction import apply_origin, retire_resubmitted
 from .dedupe import Candidate, Status, certificate_key, person_title_key
 from .dedupesql import Finding
 from .exclusions import ExclusionEntry, ExclusionKind
@@ -42,6 +44,9 @@ class NewSubmission:
     vocab_fingerprint: str = ""
     sheet: str = ""
     rejected_code: str = ""  # non-empty: the file was rejected with this code
+    issued_at: str = ""  # the template's, from its identity
+    corrects: str = ""  # a correction's identity fields (fingerprint.parse_origin)
+    source_rows: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,18 @@ class StoredIssue:
     value: str
     value_masked: str
     detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidRow:
+    """A current invalid row, as a correction sends it back."""
+
+    row_id: int
+    unit: str
+    unit_code: str
+    template_id: str  # of its submission: with excel_row, the correction's source row
+    excel_row: int
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +273,8 @@ class Store:
                 db.execute("DELETE FROM submissions WHERE id = ?", (old[0],))
             new_id = db.execute(
                 "INSERT INTO submissions (path, file_name, sha256, template_id, unit, unit_code,"
-                " received_at, vocab_fingerprint, sheet, status, code)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " received_at, vocab_fingerprint, sheet, status, code, issued_at, corrects)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     sub.path,
                     sub.file_name,
@@ -270,6 +287,8 @@ class Store:
                     sub.sheet,
                     status,
                     sub.rejected_code,
+                    sub.issued_at,
+                    sub.corrects,
                 ),
             ).lastrowid
             assert new_id is not None
@@ -293,6 +312,13 @@ class Store:
                 ),
             )
             self._insert_issues(db, [(new_id, None, _origin(i), i) for i in issues])
+            origin = parse_origin(sub.corrects, sub.source_rows)
+            if origin is not None and status == "current":
+                notes = apply_origin(db, new_id, sub.issued_at, origin)
+                self._insert_issues(db, [
+                    (new_id, None, "row", NewIssue(n.code, sub.sheet, n.excel_row, detail=n.detail))
+                    for n in notes
+                ])  # fmt: skip
         return new_id, superseded
 
     def _supersede(
@@ -314,6 +340,8 @@ class Store:
                 (new_id, s.id),
             )
             self._insert_issues(db, [(s.id, None, "file", NewIssue("submission-superseded"))])
+        if older:
+            retire_resubmitted(db, new_id, sub.template_id)
         return tuple(older)
 
     @staticmethod
@@ -381,7 +409,8 @@ class Store:
             for r in self._db.execute(
                 f"SELECT r.id, r.submission_id, r.excel_row, {_prefixed('r')}, r.checked,"
                 " r.row_hash FROM rows r JOIN submissions s ON s.id = r.submission_id"
-                " WHERE s.status = 'current' ORDER BY r.submission_id, r.excel_row"
+                " WHERE s.status = 'current' AND r.retired = ''"
+                " ORDER BY r.submission_id, r.excel_row"
             )
         ]
 
@@ -403,14 +432,24 @@ class Store:
         return changed
 
     def status_counts(self, ids: Iterable[int]) -> dict[int, dict[str, int]]:
-        """Rows per status for each submission."""
-        out: dict[int, dict[str, int]] = {i: {s.value: 0 for s in Status} for i in ids}
+        """Rows per status for each submission, and for a correction the rows it withdrew
+        (`withdrawn`) and its own rows a later correction had already replaced (`outdated`)."""
+        out: dict[int, dict[str, int]] = {
+            i: {s.value: 0 for s in Status} | {"withdrawn": 0, "outdated": 0} for i in ids
+        }
         sql = (
-            "SELECT submission_id, status, COUNT(*) FROM rows"
-            " WHERE submission_id IN ({ids}) GROUP BY submission_id, status"
+            "SELECT submission_id, CASE WHEN retired = 'outdated' AND retired_by = submission_id"
+            " THEN 'outdated' ELSE status END, COUNT(*) FROM rows"
+            " WHERE submission_id IN ({ids}) GROUP BY 1, 2"
         )
         for sid, status, n in self._select_in(sql, out):
             out[sid][status] = n
+        sql = (
+            "SELECT retired_by, COUNT(*) FROM rows WHERE retired = 'withdrawn'"
+            " AND retired_by IN ({ids}) GROUP BY retired_by"
+        )
+        for sid, n in self._select_in(sql, out):
+            out[sid]["withdrawn"] = n
         return out
 
     def issues(self, ids: Iterable[int]) -> list[StoredIssue]:
@@ -422,15 +461,18 @@ class Store:
         )
         return [StoredIssue(*r) for r in self._select_in(sql, ids)]
 
-    def invalid_rows(self, ids: Iterable[int]) -> list[tuple[int, str, str, int, tuple[str, ...]]]:
-        """(row id, unit, unit code, Excel row, values) of invalid rows, in arrival order."""
+    def invalid_rows(self, ids: Iterable[int]) -> list[InvalidRow]:
+        """The current invalid rows of these submissions, in arrival order."""
         sql = (
-            f"SELECT r.id, s.unit, s.unit_code, r.excel_row, {_prefixed('r')} FROM rows r"
-            " JOIN submissions s ON s.id = r.submission_id"
-            " WHERE r.status = 'invalid' AND s.status = 'current' AND r.submission_id IN ({ids})"
-            " ORDER BY r.submission_id, r.excel_row"
+            f"SELECT r.id, s.unit, s.unit_code, s.template_id, r.excel_row, {_prefixed('r')}"
+            " FROM rows r JOIN submissions s ON s.id = r.submission_id"
+            " WHERE r.status = 'invalid' AND s.status = 'current' AND r.retired = ''"
+            " AND r.submission_id IN ({ids}) ORDER BY r.submission_id, r.excel_row"
         )
-        return [(r[0], r[1], r[2], r[3], tuple(r[4:])) for r in self._select_in(sql, ids)]
+        return [
+            InvalidRow(r[0], r[1], r[2], r[3], r[4], tuple(r[5:]))
+            for r in self._select_in(sql, ids)
+        ]
 
     def row_issues(self, row_ids: Iterable[int]) -> dict[int, list[StoredIssue]]:
         """Issues attached to these rows."""
@@ -455,7 +497,7 @@ class Store:
         """The consolidated rows: valid rows of current submissions, in arrival order."""
         for r in self._db.execute(
             f"SELECT {_prefixed('r')} FROM rows r JOIN submissions s ON s.id = r.submission_id"
-            " WHERE s.status = 'current' AND r.status = 'valid'"
+            " WHERE s.status = 'current' AND r.status = 'valid' AND r.retired = ''"
             " ORDER BY r.submission_id, r.excel_row"
         ):
             yield tuple(r)
@@ -466,7 +508,8 @@ class Store:
             self._db.execute(
                 "SELECT r.series, r.level, COUNT(*) FROM rows r"
                 " JOIN submissions s ON s.id = r.submission_id"
-                " WHERE s.status = 'current' AND r.status = 'valid' GROUP BY r.series, r.level"
+                " WHERE s.status = 'current' AND r.status = 'valid' AND r.retired = ''"
+                " GROUP BY r.series, r.level"
             )
         )
 
@@ -485,6 +528,21 @@ class Store:
                 "SELECT DISTINCT template_id FROM submissions WHERE status = 'current'"
             )
         }
+
+    # --- the campaign ledger (ledger.py) ----------------------------------------------
+
+    def unit_counts(self) -> dict[str, dict[str, int | str]]:
+        return ledger.unit_counts(self._db)
+
+    def unassigned_files(self) -> int:
+        return ledger.unassigned_files(self._db)
+
+    def latest_corrections(self) -> dict[str, ledger.IssuedCorrection]:
+        return ledger.latest_corrections(self._db)
+
+    def record_corrections(self, issued: Iterable[ledger.IssuedCorrection]) -> None:
+        with self._transaction() as db:
+            ledger.record_corrections(db, issued)
 
     def sources(self, kept_row_id: int) -> list[RowLocation]:
         """Every channel that sent the record kept as `kept_row_id` (itself included)."""

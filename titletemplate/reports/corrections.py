@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import messages
 from ..columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
+from ..fingerprint import Origin
 from ..ingest.store import StoredIssue
 from ..privacy import mask_ids_in_text, mask_value
 from ..template.build import build_template, safe_file_name
@@ -28,6 +29,7 @@ class CorrectionRow:
 
     values: tuple[str, ...]  # 12 values in column order
     issues: tuple[StoredIssue, ...]
+    source: tuple[str, int] = ("", 0)  # (template id, Excel row) of the row it comes from
 
 
 def correction_file(out_dir: Path, unit: str, taken: set[str] | None = None) -> Path:
@@ -86,5 +88,7 @@ def correction_bytes(
     args: dict[str, Any] = {"issued_at": issued_at, "prefill": prefill}
     args["rows"] = max(template_rows or 0, len(rows) + MIN_ROWS)
     args["marks"] = marks_for(rows, mask_ids=mask_ids)
+    if rows and all(r.source[0] for r in rows):
+        args["origin"] = Origin(tuple(r.source for r in rows))
     data = build_filled(vocab, unit, key, **args)
     return build_template(vocab, unit, key, **args) if data is None else data

@@ -76,13 +76,13 @@ def corrections(
     """Start writing corrections/<unit>.xlsx (in worker processes when jobs > 1); returns
     the function that waits for them and gives their paths."""
     invalid = store.invalid_rows(submission_ids)
-    issues = store.row_issues(r[0] for r in invalid)
+    issues = store.row_issues(r.row_id for r in invalid)
     by_unit: dict[tuple[str, str], list[CorrectionRow]] = {}
-    for row_id, unit, unit_code, _excel_row, values in invalid:
-        if not unit:
+    for r in invalid:
+        if not r.unit:
             continue
-        by_unit.setdefault((unit, unit_code), []).append(
-            CorrectionRow(values, tuple(issues.get(row_id, [])))
+        by_unit.setdefault((r.unit, r.unit_code), []).append(
+            CorrectionRow(r.values, tuple(issues.get(r.row_id, [])), (r.template_id, r.excel_row))
         )
     work: list[tuple[Unit, list[CorrectionRow], Path]] = []
     taken: set[str] = set()
@@ -130,11 +130,15 @@ def _init_corrector(vocab_fields: dict[str, Any], raw_key: bytes, opts: dict[str
 
 
 # Rows travel to the workers as plain tuples: pickle handles a frozen dataclass ~10x slower.
-_PlainRow = tuple[tuple[str, ...], list[tuple[Any, ...]]]
+_PlainRow = tuple[tuple[str, ...], list[tuple[Any, ...]], tuple[str, int]]
 
 
 def _plain(row: CorrectionRow) -> _PlainRow:
-    return row.values, [tuple(getattr(i, f.name) for f in fields(i)) for i in row.issues]
+    return (
+        row.values,
+        [tuple(getattr(i, f.name) for f in fields(i)) for i in row.issues],
+        row.source,
+    )
 
 
 def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path) -> None:
@@ -142,5 +146,7 @@ def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path) -> None:
     if _corrector is None:
         raise RuntimeError("worker not initialised")
     vocab, key, opts = _corrector
-    rows = [CorrectionRow(v, tuple(StoredIssue(*i) for i in issues)) for v, issues in plain]
+    rows = [
+        CorrectionRow(v, tuple(StoredIssue(*i) for i in issues), src) for v, issues, src in plain
+    ]
     write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))

@@ -34,7 +34,9 @@ _ID_COLUMN = BY_KEY["id_number"].letter
 
 
 class FileSummary(TypedDict):
-    """One input file as in report.json; rows == valid + invalid + duplicate + excluded."""
+    """One input file as in report.json; rows == valid + invalid + duplicate + excluded +
+    withdrawn + outdated (the last two only in corrections: prefilled rows the unit emptied,
+    and rows a later correction had already replaced)."""
 
     path: str
     status: str  # accepted | rejected | ignored (system files in an archive)
@@ -46,6 +48,8 @@ class FileSummary(TypedDict):
     invalid_rows: int
     duplicate_rows: int
     excluded_rows: int
+    withdrawn_rows: int
+    outdated_rows: int
 
 
 class Totals(TypedDict):
@@ -58,6 +62,8 @@ class Totals(TypedDict):
     invalid_rows: int
     duplicate_rows: int
     excluded_rows: int
+    withdrawn_rows: int
+    outdated_rows: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,8 @@ def totals(files: Sequence[FileSummary]) -> Totals:
         invalid_rows=sum(f["invalid_rows"] for f in files),
         duplicate_rows=sum(f["duplicate_rows"] for f in files),
         excluded_rows=sum(f["excluded_rows"] for f in files),
+        withdrawn_rows=sum(f["withdrawn_rows"] for f in files),
+        outdated_rows=sum(f["outdated_rows"] for f in files),
     )
 
 

@@ -25,7 +25,7 @@ from .. import messages, privacy
 from ..columns import DATA_SHEET, META_SHEET, TITLES_SHEET, VOCAB_SHEET
 from ..errors import TemplateError
 from ..files import write_bytes_atomic
-from ..fingerprint import Identity, make_identity, template_id
+from ..fingerprint import Identity, Origin, make_identity, template_id
 from ..keys import sheet_password
 from ..paths import check_output
 from ..vocab import Unit, Vocab
@@ -68,6 +68,7 @@ def build_template(
     rows: int | None = None,
     prefill: Sequence[Mapping[str, str]] = (),
     marks: Mapping[tuple[int, str], str] = MappingProxyType({}),
+    origin: Origin | None = None,
 ) -> bytes:
     """The template for `unit` as xlsx bytes; the same arguments give the same bytes.
 
@@ -77,6 +78,7 @@ def build_template(
         prefill: values by column key for the input rows from the first one on (corrections).
         marks: (prefill index, column key) -> Chinese message; that cell gets a red fill and
             the message as a comment.
+        origin: a correction's source rows, signed into its identity.
 
     Raises:
         TemplateError: a formula or text breaks an Excel limit, or xlsxwriter refused a call.
@@ -85,7 +87,7 @@ def build_template(
     n = vocab.campaign.rows if rows is None else rows
     check_request(n, prefill, marks)
     created = _parse_issued_at(issued_at)
-    identity = make_identity(vocab, unit, issued_at, key)
+    identity = make_identity(vocab, unit, issued_at, key, origin)
     password = sheet_password(key, identity.template_id)
     sheet = compile_sheet(vocab, n)
     with warnings.catch_warnings():

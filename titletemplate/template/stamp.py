@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.custom import Custom
 from xlsxwriter.sharedstrings import SharedStrings
 
-from ..fingerprint import Identity, make_identity
+from ..fingerprint import Identity, Origin, make_identity
 from ..keys import sheet_password
 from ..vocab import Unit, Vocab
 from .protection import WORKBOOK_PART, identity_properties, legacy_hash
@@ -128,14 +128,17 @@ class Probe:
     infos: tuple[zipfile.ZipInfo, ...]
     parts: dict[str, bytes]
     strings: frozenset[str]  # shared strings other than the four unit-specific ones
-    si: tuple[str, str, str, str]  # the probe's <si> elements: name, code, id, signature
+    si: tuple[str, ...]  # the probe's <si> elements of its unit_strings
     password_hash: str
     heads: dict[str, Head]
     packed: dict[str, bytes]  # each part compressed
 
 
-def _unit_strings(identity: Identity) -> tuple[str, str, str, str]:
-    return (identity.unit_name, identity.unit_code, identity.template_id, identity.signature)
+def unit_strings(identity: Identity) -> tuple[str, ...]:
+    """The identity's strings that differ between units (a correction's origin too)."""
+    origin = (identity.corrects, identity.source_rows) if identity.corrects else ()
+    return (identity.unit_name, identity.unit_code, identity.template_id, *origin,
+            identity.signature)  # fmt: skip
 
 
 def _si(text: str) -> str:
@@ -164,22 +167,25 @@ def _sst_strings(xml: str) -> list[str]:
     return ["".join(si.itertext()) for si in root.iter(f"{ns}si")]
 
 
-def make_probe(vocab: Vocab, key: Ed25519PrivateKey, data: bytes, issued_at: str) -> Probe | None:
-    """Split `data`, the template build_template gave for probe_unit(), into a Probe; None
-    when its layout is not the expected one (then every unit is built from scratch)."""
-    identity = make_identity(vocab, probe_unit(), issued_at, key)
+def make_probe(
+    vocab: Vocab, key: Ed25519PrivateKey, data: bytes, issued_at: str, origin: Origin | None = None
+) -> Probe | None:
+    """Split `data`, the template build_template gave for probe_unit() (and `origin`), into a
+    Probe; None when its layout is not the expected one (then every unit is built from
+    scratch)."""
+    identity = make_identity(vocab, probe_unit(), issued_at, key, origin)
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         infos = tuple(zf.infolist())
         parts = {i.filename: zf.read(i) for i in infos}
     if SST_PART not in parts or CUSTOM_PART not in parts:
         return None
     sst = parts[SST_PART].decode("utf-8")
-    si = tuple(_si(s) for s in _unit_strings(identity))
+    si = tuple(_si(s) for s in unit_strings(identity))
     if any(sst.count(x) != 1 for x in si) or _custom_xml(identity) != parts[CUSTOM_PART]:
         return None
     strings = _sst_strings(sst)
-    others = frozenset(strings) - set(_unit_strings(identity))
-    if len(strings) != len(others) + 4:
+    others = frozenset(strings) - set(unit_strings(identity))
+    if len(strings) != len(others) + len(si):
         return None
     password_hash = legacy_hash(sheet_password(key, identity.template_id))
     sheets = [parts[n] for n in parts if n.startswith(SHEET_PREFIX)]
@@ -190,7 +196,7 @@ def make_probe(vocab: Vocab, key: Ed25519PrivateKey, data: bytes, issued_at: str
     marker = f'<sheetProtection password="{password_hash}"'.encode()
     heads = {n: h for n in parts if n.startswith(SHEET_PREFIX) and (h := _head(parts[n], marker))}
     packed = {n: _packed(p) for n, p in parts.items()}
-    return Probe(infos, parts, others, (si[0], si[1], si[2], si[3]), password_hash, heads, packed)
+    return Probe(infos, parts, others, si, password_hash, heads, packed)
 
 
 def probe_unit() -> Unit:
@@ -209,11 +215,12 @@ def stamp(
 def stamped_parts(probe: Probe, identity: Identity, password: str) -> dict[str, bytes] | None:
     """The probe's parts with `identity`'s unit strings, properties and password hashes; None
     when the stamp does not apply (see the module docstring)."""
-    values = _unit_strings(identity)
+    values = unit_strings(identity)
     si = [_si(v) for v in values]
     if (
         not identity.unit_name
-        or len(set(values)) != 4
+        or len(set(values)) != len(values)
+        or len(values) != len(probe.si)
         or any(v in probe.strings or len(v) > _MAX_TEXT or v.startswith("<r>") for v in values)
         # Another of the probe's unit strings: one replace below would undo another.
         or any(new in probe.si and new != old for new, old in zip(si, probe.si, strict=True))

@@ -46,13 +46,23 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..columns import CHECK_LETTER, COLUMNS, DATA_SHEET
 from ..errors import TemplateError
-from ..fingerprint import make_identity
+from ..fingerprint import Origin, make_identity
 from ..keys import sheet_password
 from ..vocab import Unit, Vocab
 from .build import build_template, write_sheets
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_comments, write_data_sheet
 from .protection import WORKBOOK_PART, legacy_hash
-from .stamp import SST_PART, Head, Probe, guarded, make_probe, probe_unit, stamped_parts, zip_parts
+from .stamp import (
+    SST_PART,
+    Head,
+    Probe,
+    guarded,
+    make_probe,
+    probe_unit,
+    stamped_parts,
+    unit_strings,
+    zip_parts,
+)
 from .titlesheet import FORMAT_ORDER
 from .vocabsheet import SheetFormulas, checked, compile_sheet
 
@@ -64,6 +74,8 @@ _PROBE_ROWS = 21
 _PROBE_MARKS: Mapping[tuple[int, str], str] = MappingProxyType({(0, COLUMNS[0].key): "probe"})
 _CHECK_COL = ord(CHECK_LETTER) - ord("A")
 _MAX_STRING = 32767  # xlsxwriter truncates longer cell text, with a warning
+# The probe's origin: its strings stand in for a correction's, as the probe unit's do.
+_PROBE_ORIGIN = Origin((("titletemplate-probe-corrects-5c1d", 1),))
 _CACHE_SIZE = 64  # probes, frames and styles kept per process (a campaign needs one probe)
 
 
@@ -85,7 +97,7 @@ class FillProbe:
     base: Probe
     password: str  # the probe's sheet password
     strings: Mapping[str, int]  # the shared-string table as build_template left it
-    unit_values: tuple[str, ...]  # the probe unit's name, code, template id and signature
+    unit_values: tuple[str, ...]  # the probe unit's stamp.unit_strings
     other_refs: int  # string cells outside the data sheet
     counts: bytes  # the probe's `count=".." uniqueCount=".."` in sharedStrings.xml
     print_area: bytes  # the probe's print-area reference in workbook.xml
@@ -104,7 +116,7 @@ class _DataSheet:
     text_xf: int
 
 
-_probes: dict[tuple[str, bytes, str], FillProbe | None] = {}
+_probes: dict[tuple[str, bytes, str, bool], FillProbe | None] = {}
 _prepared: dict[tuple[str, bool], str] = {}
 _styles: dict[tuple[Any, ...], bytes] = {}
 
@@ -118,6 +130,7 @@ def build_filled(
     rows: int,
     prefill: Sequence[Mapping[str, str]],
     marks: Mapping[tuple[int, str], str],
+    origin: Origin | None = None,
 ) -> bytes | None:
     """build_template's bytes for these arguments, from this process's probe; None when the
     fast path cannot be exact (then build the template from scratch).
@@ -131,26 +144,35 @@ def build_filled(
     public = key.public_key().public_bytes(
         serialization.Encoding.Raw, serialization.PublicFormat.Raw
     )
-    cache_key = (vocab.fingerprint, public, issued_at)
+    cache_key = (vocab.fingerprint, public, issued_at, origin is not None)
     if cache_key not in _probes:
         _bounded(_probes)
-        _probes[cache_key] = guarded("fill probe", lambda: make_fill_probe(vocab, key, issued_at))
+        _probes[cache_key] = guarded(
+            "fill probe", lambda: make_fill_probe(vocab, key, issued_at, origin is not None)
+        )
     probe = _probes[cache_key]
     if probe is None:
         return None
-    return guarded("fill", lambda: fill(probe, vocab, unit, key, issued_at, rows, prefill, marks))
-
-
-def make_fill_probe(vocab: Vocab, key: Ed25519PrivateKey, issued_at: str) -> FillProbe | None:
-    """The probe correction, or None when the fast path cannot give its bytes exactly."""
-    unit = probe_unit()
-    data = build_template(
-        vocab, unit, key, issued_at=issued_at, rows=_PROBE_ROWS, marks=_PROBE_MARKS
+    return guarded(
+        "fill", lambda: fill(probe, vocab, unit, key, issued_at, rows, prefill, marks, origin)
     )
-    base = make_probe(vocab, key, data, issued_at)
+
+
+def make_fill_probe(
+    vocab: Vocab, key: Ed25519PrivateKey, issued_at: str, with_origin: bool = False
+) -> FillProbe | None:
+    """The probe correction (with a sentinel origin for corrections that have one), or None
+    when the fast path cannot give its bytes exactly."""
+    unit = probe_unit()
+    origin = _PROBE_ORIGIN if with_origin else None
+    data = build_template(
+        vocab, unit, key, issued_at=issued_at, rows=_PROBE_ROWS, marks=_PROBE_MARKS,
+        origin=origin,
+    )  # fmt: skip
+    base = make_probe(vocab, key, data, issued_at, origin)
     if base is None:
         return None
-    identity = make_identity(vocab, unit, issued_at, key)
+    identity = make_identity(vocab, unit, issued_at, key, origin)
     password = sheet_password(key, identity.template_id)
     # The table as build_template fills it, from the same writes (parsing sharedStrings.xml
     # back is not exact: xlsxwriter's _xHHHH_ escapes are not one-to-one).
@@ -165,7 +187,7 @@ def make_fill_probe(vocab: Vocab, key: Ed25519PrivateKey, issued_at: str) -> Fil
     if _sst(strings, table.count) != sst or not sst.endswith(b"</sst>"):
         return None
     counts = f'count="{table.count}" uniqueCount="{table.unique_count}"'.encode()
-    values = (identity.unit_name, identity.unit_code, identity.template_id, identity.signature)
+    values = unit_strings(identity)
     heads = {k: v for k, v in base.heads.items() if k != DATA_PART}
     # What is left (string cells elsewhere, print area, text style) comes from the probe's
     # own data sheet, rendered the fast way; then the probe must come out byte for byte.
@@ -180,7 +202,7 @@ def make_fill_probe(vocab: Vocab, key: Ed25519PrivateKey, issued_at: str) -> Fil
     probe = replace(
         probe, other_refs=table.count - own.refs, print_area=print_area, text_xf=own.text_xf
     )
-    if fill(probe, vocab, unit, key, issued_at, _PROBE_ROWS, (), _PROBE_MARKS) != data:
+    if fill(probe, vocab, unit, key, issued_at, _PROBE_ROWS, (), _PROBE_MARKS, origin) != data:
         return None
     return probe
 
@@ -194,15 +216,18 @@ def fill(
     rows: int,
     prefill: Sequence[Mapping[str, str]],
     marks: Mapping[tuple[int, str], str],
+    origin: Origin | None = None,
 ) -> bytes | None:
     """The correction from the probe, or None when the fast path does not apply."""
-    identity = make_identity(vocab, unit, issued_at, key)
+    identity = make_identity(vocab, unit, issued_at, key, origin)
     password = sheet_password(key, identity.template_id)
     parts = stamped_parts(probe.base, identity, password)
     frame = _frame(probe, vocab, rows)
     if parts is None or frame is None:
         return None
-    values = (identity.unit_name, identity.unit_code, identity.template_id, identity.signature)
+    values = unit_strings(identity)
+    if len(values) != len(probe.unit_values):
+        return None
     swap = dict(zip(probe.unit_values, values, strict=True))
     strings = {swap.get(s, s): i for s, i in probe.strings.items()}
     own = _render(frame, strings, vocab, unit, prefill, marks)
