@@ -4,7 +4,6 @@ store's current rows (lists, duplicates), then write the consolidated and error 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import itertools
 import logging
@@ -16,6 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import messages
+from .campaign import StatusFiles, expected_units, write_status
 from .columns import BY_KEY
 from .errors import CATALOGUE, KeyFileError, Severity
 from .files import write_bytes_atomic
@@ -66,6 +66,7 @@ class IngestResult:
     errors_xlsx: Path
     report_json: Path
     corrections: tuple[Path, ...]
+    status: StatusFiles  # the whole campaign's, after this run
 
     @property
     def exit_code(self) -> int:
@@ -138,7 +139,7 @@ def ingest(
         for p, kind in ((revoked, ExclusionKind.REVOKED), (ecert, ExclusionKind.ECERT))
         if p is not None
     ]
-    expected = _expected_units(vocab, manifest)
+    expected = expected_units(vocab, manifest)
     # Archive members are copied here under numbered names; it goes when ingest is done.
     with tempfile.TemporaryDirectory(prefix="titletemplate-") as workdir:
         found, skipped = find_inputs([Path(p) for p in paths], Path(workdir), passwords)
@@ -197,11 +198,10 @@ def _ingest(
         corrections: list[Path] = []
         with contextlib.ExitStack() as stack:
             finish: Callable[[], list[Path]] = list
-            if private_key is not None:
-                scope = {o.submission_id for o in outcomes if o.submission_id is not None}
+            if private_key is not None:  # every unit with open errors, from any run
                 finish = outputs.corrections(
-                    store, vocab, private_key, out, scope | changed, received, mask_ids,
-                    correction_rows, jobs, stack,
+                    store, vocab, private_key, out, store.open_submissions(), received,
+                    mask_ids, correction_rows, jobs, stack,
                 )  # fmt: skip
             # Worker processes build the corrections and write the merged files while this one
             # writes the reports.
@@ -221,6 +221,7 @@ def _ingest(
             if encrypt_output is not None:
                 write_bytes_atomic(xlsx, officecrypt.encrypt(xlsx.read_bytes(), encrypt_output))
             corrections = finish()
+            board = write_status(store, vocab, out, expected, received)
     return IngestResult(
         files=tuple(summaries),
         issues=tuple(issues),
@@ -233,6 +234,7 @@ def _ingest(
         errors_xlsx=errors_xlsx,
         report_json=report_json,
         corrections=tuple(corrections),
+        status=board,
     )
 
 
@@ -404,14 +406,6 @@ def _issues(
 
 
 # --- the ledger -----------------------------------------------------------------------
-
-
-def _expected_units(vocab: Vocab, manifest: str | Path | None) -> list[tuple[str, str]]:
-    """(unit name, template id) pairs that should come back."""
-    if manifest is None:
-        return [(u.name, "") for u in vocab.units]
-    with Path(manifest).open(encoding="utf-8-sig", newline="") as fh:
-        return [(r.get("unit", ""), r.get("template_id", "")) for r in csv.DictReader(fh)]
 
 
 def _missing_units(expected: Sequence[tuple[str, str]], store: Store) -> list[str]:

@@ -301,6 +301,7 @@ SUMMARY_UNIT_HEADERS = ("单位", "文件数", "行数", "有效", "有误", "�
 SUMMARY_CODE_HEADERS = ("代码", "级别", "数量")
 SUMMARY_TOTAL = "合计"
 ERRORS_HEADERS = ("单位", "文件", "工作表", "行号", "列", "列名", "内容", "代码", "级别", "说明")
+PAGE_FOOTER = "&C第 &P 页 共 &N 页"  # report sheets' footer (Excel's page codes)
 # Campaign status (status.py, statusbook.py, statushtml.py)
 STATUS_TITLE = "职称证书信息采集进度"
 STATUS_SUBTITLE = "采集批次 {campaign},截至 {as_of}"

@@ -65,6 +65,13 @@ def unit_counts(db: sqlite3.Connection) -> dict[str, dict[str, int | str]]:
     return out
 
 
+def open_submissions(db: sqlite3.Connection) -> set[int]:
+    """Current submissions with a current invalid row (whose units get a correction)."""
+    return {
+        r[0] for r in db.execute(f"SELECT DISTINCT s.id {_CURRENT_ROWS} AND r.status = 'invalid'")
+    }
+
+
 def unassigned_files(db: sqlite3.Connection) -> int:
     """Files of no known unit (rejected before their identity was read)."""
     found: int = db.execute("SELECT COUNT(*) FROM submissions WHERE unit = ''").fetchone()[0]

@@ -537,6 +537,9 @@ class Store:
     def unassigned_files(self) -> int:
         return ledger.unassigned_files(self._db)
 
+    def open_submissions(self) -> set[int]:
+        return ledger.open_submissions(self._db)
+
     def latest_corrections(self) -> dict[str, ledger.IssuedCorrection]:
         return ledger.latest_corrections(self._db)
 

@@ -6,6 +6,7 @@ while the batch process does). With jobs=1 everything is written in this process
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
@@ -16,10 +17,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..files import write_bytes_atomic
+from ..fingerprint import Origin, template_id
+from ..ingest.ledger import IssuedCorrection
 from ..ingest.store import Store, StoredIssue
 from ..vocab import Unit, Vocab, plain_fields
 from ..workers import watch_parent
-from .corrections import CorrectionRow, correction_bytes, correction_file
+from .corrections import CORRECTIONS_DIR, CorrectionRow, correction_bytes, correction_file
 from .report import write_consolidated
 
 CONSOLIDATED_XLSX = "consolidated.xlsx"
@@ -73,8 +76,14 @@ def corrections(
     jobs: int,
     stack: contextlib.ExitStack,
 ) -> Callable[[], list[Path]]:
-    """Start writing corrections/<unit>.xlsx (in worker processes when jobs > 1); returns
-    the function that waits for them and gives their paths."""
+    """Start writing corrections/<unit>.xlsx for the units with invalid rows in these
+    submissions (in worker processes when jobs > 1); returns the function that waits for
+    them and gives their paths. Any other file in corrections/ is removed: it is stale.
+
+    A unit whose open rows are those of the last correction it was issued gets that
+    correction again (same issue time, same template id); otherwise it is issued a new one,
+    dated `issued_at`, and the store records it.
+    """
     invalid = store.invalid_rows(submission_ids)
     issues = store.row_issues(r.row_id for r in invalid)
     by_unit: dict[tuple[str, str], list[CorrectionRow]] = {}
@@ -84,19 +93,32 @@ def corrections(
         by_unit.setdefault((r.unit, r.unit_code), []).append(
             CorrectionRow(r.values, tuple(issues.get(r.row_id, [])), (r.template_id, r.excel_row))
         )
-    work: list[tuple[Unit, list[CorrectionRow], Path]] = []
+    work: list[tuple[Unit, list[CorrectionRow], Path, str]] = []
     taken: set[str] = set()
+    latest = store.latest_corrections()
+    issued: list[IssuedCorrection] = []
     for (name, code), rows in by_unit.items():
         found = vocab.find_unit(name) or Unit(name=name, code=code)
-        work.append((found, rows, correction_file(out, found.name, taken)))
-    opts: dict[str, Any] = {"issued_at": issued_at, "mask_ids": mask_ids}
-    opts["template_rows"] = template_rows
-    paths = [path for _, _, path in work]
+        path = correction_file(out, found.name, taken)
+        key_of_rows = _rows_key(rows)
+        last = latest.get(name)
+        when = last.issued_at if last and last.rows_key == key_of_rows else issued_at
+        work.append((found, rows, path, when))
+        if when == issued_at:
+            origin = Origin(tuple(r.source for r in rows))
+            tid = template_id(vocab, found, when, origin)
+            issued.append(IssuedCorrection(tid, name, code, when, len(rows), path.name,
+                                           key_of_rows))  # fmt: skip
+    store.record_corrections(issued)
+    _remove_stale(out, {path for _, _, path, _ in work})
+    opts: dict[str, Any] = {"mask_ids": mask_ids, "template_rows": template_rows}
+    paths = [path for _, _, path, _ in work]
     if jobs <= 1 or not work:
 
         def write_here() -> list[Path]:
-            for unit, rows, path in work:
-                write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
+            for unit, rows, path, when in work:
+                data = correction_bytes(vocab, unit, key, rows, issued_at=when, **opts)
+                write_bytes_atomic(path, data)
             return paths
 
         return write_here
@@ -108,8 +130,8 @@ def corrections(
         ProcessPoolExecutor(min(jobs, len(work)), initializer=_init_corrector, initargs=state)
     )
     futures = [
-        pool.submit(_correct_in_worker, unit, [_plain(r) for r in rows], path)
-        for unit, rows, path in work
+        pool.submit(_correct_in_worker, unit, [_plain(r) for r in rows], path, when)
+        for unit, rows, path, when in work
     ]
 
     def wait() -> list[Path]:
@@ -118,6 +140,22 @@ def corrections(
         return paths
 
     return wait
+
+
+def _rows_key(rows: list[CorrectionRow]) -> str:
+    """What a correction is made from: its source rows, in order."""
+    text = "\n".join(f"{t}\t{r}" for t, r in (row.source for row in rows))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _remove_stale(out: Path, keep: set[Path]) -> None:
+    """Correction files of an earlier run that this run did not write again: their units
+    have nothing open now, and a file left there would look current."""
+    folder = out / CORRECTIONS_DIR
+    if folder.is_dir():
+        for path in folder.glob("*.xlsx"):
+            if path not in keep:
+                path.unlink()
 
 
 _corrector: tuple[Vocab, Ed25519PrivateKey, dict[str, Any]] | None = None
@@ -141,7 +179,7 @@ def _plain(row: CorrectionRow) -> _PlainRow:
     )
 
 
-def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path) -> None:
+def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path, issued_at: str) -> None:
     """Pool task: one unit's correction workbook."""
     if _corrector is None:
         raise RuntimeError("worker not initialised")
@@ -149,4 +187,5 @@ def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path) -> None:
     rows = [
         CorrectionRow(v, tuple(StoredIssue(*i) for i in issues), src) for v, issues, src in plain
     ]
-    write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, **opts))
+    data = correction_bytes(vocab, unit, key, rows, issued_at=issued_at, **opts)
+    write_bytes_atomic(path, data)

@@ -1,0 +1,42 @@
+"""How the report workbooks print, like the template: A4 landscape, one page wide, the title
+and header rows repeated, "第 N 页 共 M 页" in the footer, column widths fitted to the text."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from .. import messages
+from ..ooxml import fastxlsx
+
+MIN_WIDTH = 4.0  # characters
+MAX_WIDTH = 60.0  # longer text wraps onto more lines in print rather than widen the page
+
+
+def page(header_rows: int) -> fastxlsx.Page:
+    """The print setup of a report sheet whose first `header_rows` rows repeat on each page."""
+    return fastxlsx.Page((0, header_rows - 1) if header_rows else None, messages.PAGE_FOOTER)
+
+
+def text_width(value: object) -> float:
+    """The width of a value in Excel's character units: CJK and other wide characters count
+    two (Excel's default font draws them about twice as wide as a digit)."""
+    text = value if isinstance(value, str) else str(value)
+    longest = max(text.split("\n"), key=len) if text else ""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def fit_widths(
+    rows: Iterable[Sequence[object]],
+    columns: int,
+    *,
+    minimum: Sequence[float] = (),
+    maximum: float = MAX_WIDTH,
+) -> list[float]:
+    """Per column: the widest value in `rows` plus a margin, within [minimum, maximum]."""
+    widths = [minimum[i] if i < len(minimum) else MIN_WIDTH for i in range(columns)]
+    for row in rows:
+        for i, value in enumerate(row[:columns]):
+            if value is not None and value != "":
+                widths[i] = max(widths[i], min(text_width(value) + 2, maximum))
+    return widths
