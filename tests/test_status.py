@@ -13,12 +13,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import ENGINEER, OFFICE, PORT, SCHOOL, fill, row, run
 from test_campaign import FIX_ONE_KEEP_ONE_DELETE_ONE, ROWS, _clerk
 
 from titletemplate.batch import IngestResult
 from titletemplate.campaign import status
+from titletemplate.cli import main
 from titletemplate.vocab import Vocab
 
 DISTRICT = "东港区人力资源和社会保障局"
@@ -142,3 +144,28 @@ def test_status_html_is_one_self_contained_page(campaign: tuple[Path, IngestResu
     assert "@page { size: A4 landscape" in page
     action = page.split("需要处理的单位", 1)[1].split("各审核机构进度", 1)[0]
     assert SCHOOL in action and DISTRICT in action and PORT not in action
+
+
+def test_the_status_command_prints_the_units_that_need_action(
+    campaign: tuple[Path, IngestResult], tmp_path: Path
+) -> None:
+    db, _ = campaign
+    result = CliRunner().invoke(main, ["status", "--db", str(db), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "单位 | 审核机构 | 状态 | 行数 | 有效 | 有误 | 未解决错误"
+    assert lines[1] == f"{SCHOOL} | {OFFICE} | 待更正 | 4 | 2 | 1 | 1"
+    assert f"{DISTRICT} | {DISTRICT} | 未报送 | 0 | 0 | 0 | 0" in lines
+    assert PORT not in result.stdout
+    assert (
+        lines[-2].startswith("共 ")
+        and "当前 7 行: 有效 5,有误 1,重复 1,排除 0;撤回 1 行" in lines[-2]
+    )
+    assert {p.name for p in tmp_path.iterdir()} == {"status.json", "status.xlsx", "status.html"}
+
+
+def test_the_status_command_never_makes_a_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["status", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 2 and not (tmp_path / "none.db").exists()

@@ -378,6 +378,26 @@ def _warn_real_templates(result: Any) -> None:
 
 
 @main.command()
+@click.option(
+    "--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
+)
+@click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@vocab_option
+@_guarded("out")
+def status(db_path: Path, manifest: Path | None, out: Path, vocab_dir: Path | None) -> int:
+    """Where every unit of the campaign stands: status.json, status.xlsx, status.html."""
+    from .campaign import status as campaign_status
+    from .vocab import load_vocab
+
+    vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
+    files = campaign_status(db_path, out, vocab=vocabulary, manifest=manifest)
+    cliout.print_status(files.status)
+    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    return Exit.OK
+
+
+@main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/demo"))
 @guarded("out")
 def demo(out: Path) -> int:

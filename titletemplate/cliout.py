@@ -133,6 +133,20 @@ def print_summary(result: Any) -> None:
         )
 
 
+def print_status(status: Any) -> None:
+    """The campaign status: the units that need action, then the totals."""
+    click.echo(messages.CLI_STATUS_HEADER)
+    for u in status.units:
+        if u.state == "done":
+            continue
+        state = messages.STATUS_STATES[u.state]
+        office = u.office or messages.STATUS_NO_OFFICE
+        click.echo(
+            messages.CLI_STATUS_LINE.format(unit=u.unit, office=office, state=state, **u.counts)
+        )
+    click.echo(messages.CLI_STATUS_SUMMARY.format(**status.totals))
+
+
 def console_encoding() -> None:
     """Chinese output on a legacy console or in a redirected file on Windows: the code page
     there is GBK (cp936), which lacks some characters of names; GB 18030 is the superset that

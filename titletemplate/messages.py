@@ -513,6 +513,10 @@ CLI_HELP_TEXTS: dict[str, str] = {
     "bundle --password": "用 AES-256 加密压缩包(7-Zip、WinRAR、Bandizip 可打开);密码请另行告知接收方。",
     "ingest --password": "压缩包或加密工作簿的密码(可多次给出,依次尝试);密码不会写入日志和报告。",
     "ingest --passwords": "密码文件: 每行一个密码,依次尝试。",
+    "status": "汇总整个采集批次的进度: 各单位是否已报送、还有多少错误未解决、更正表是否已收回,写出 status.json、status.xlsx 和 status.html。",
+    "status --db": "采集使用的 SQLite 数据库文件(ingest 的 --db,默认在其结果文件夹下的 titletemplate.db)。",
+    "status --manifest": "build --units 生成的 manifest.csv,列出应报送的单位(默认: units.yaml 中的全部单位)。",
+    "status --out": "进度文件的保存文件夹。",
     "demo": "用内置数据演示完整流程: 生成模板、模拟填报、回收校验、输出报告。",
     "demo --out": "演示结果的保存文件夹(默认 build/demo)。",
 }
