@@ -69,6 +69,7 @@ def test_ingest_json_is_a_summary_for_scripts(tmp_path: Path, returned: Path) ->
     assert summary["totals"] == {
         "files": 1, "accepted_files": 1, "rejected_files": 0, "ignored_files": 0, "rows": 2,
         "valid_rows": 1, "invalid_rows": 1, "duplicate_rows": 0, "excluded_rows": 0,
+        "withdrawn_rows": 0, "outdated_rows": 0,
     }  # fmt: skip
     assert summary["issue_counts"] == {"id-number-checksum": 1}
     assert [(f["unit"], f["status"], f["rows"]) for f in summary["files"]] == [

@@ -46,9 +46,35 @@ def test_demo_shows_the_typical_mistakes(demo: DemoResult) -> None:
 
 
 def test_demo_ids_have_valid_check_digits_except_the_deliberate_one(demo: DemoResult) -> None:
-    lines = demo.ingest.consolidated_csv.read_text("utf-8-sig").splitlines()[1:]
+    # consolidated.csv is the second round's: 38 rows of the first and 5 fixed in the second
+    lines = demo.second.consolidated_csv.read_text("utf-8-sig").splitlines()[1:]
     numbers = [line.split(",")[3] for line in lines]
-    assert len(numbers) == 38 and all(idcard.has_valid_check_char(n) for n in numbers)
+    assert len(numbers) == 43 and all(idcard.has_valid_check_char(n) for n in numbers)
+
+
+def test_demo_second_round_fixes_most_rows_keeps_one_wrong_and_withdraws_one(
+    demo: DemoResult,
+) -> None:
+    assert [(Path(f["path"]).stem, f["rows"], f["valid_rows"], f["invalid_rows"],
+             f["withdrawn_rows"]) for f in demo.second.files] == [
+        ("日照市教育局", 1, 0, 0, 1),
+        ("日照市第一中学", 4, 4, 0, 0),
+        ("日照港集团有限公司", 2, 1, 1, 0),
+    ]  # fmt: skip
+    assert [(r.issue.code, r.issue.row) for r in demo.second.issues] == [
+        ("row-withdrawn", 8),
+        ("title-not-in-series", 9),
+    ]
+    # Corrections now go to the two units with something open; the others' are removed.
+    assert sorted(p.name for p in (demo.out_dir / "report" / "corrections").iterdir()) == [
+        "东港区人力资源和社会保障局.xlsx", "日照港集团有限公司.xlsx",
+    ]  # fmt: skip
+    totals = demo.second.status.status.totals
+    assert {k: totals[k] for k in ("units_done", "units_open", "rows", "valid_rows",
+                                   "invalid_rows", "withdrawn_rows", "open_errors")} == {
+        "units_done": 2, "units_open": 2, "rows": 47, "valid_rows": 43, "invalid_rows": 2,
+        "withdrawn_rows": 1, "open_errors": 2,
+    }  # fmt: skip
 
 
 def test_demo_is_deterministic(demo: DemoResult, tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ def _outputs(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.suffix in (".xlsx", ".csv", ".json")
+        if p.is_file() and p.suffix in (".xlsx", ".csv", ".json", ".html")
     }
 
 
@@ -63,6 +63,9 @@ def test_jobs_1_and_jobs_2_write_the_same_files(
         "corrections/日照市第一中学.xlsx",
         "errors.xlsx",
         "report.json",
+        "status.html",
+        "status.json",
+        "status.xlsx",
     ]
     assert [name for name in one if one[name] != two[name]] == []
 

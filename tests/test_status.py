@@ -19,8 +19,8 @@ from helpers_ingest import ENGINEER, OFFICE, PORT, SCHOOL, fill, row, run
 from test_campaign import FIX_ONE_KEEP_ONE_DELETE_ONE, ROWS, _clerk
 
 from titletemplate.batch import IngestResult
-from titletemplate.campaign import status
 from titletemplate.cli import main
+from titletemplate.reports.campaign import status
 from titletemplate.vocab import Vocab
 
 DISTRICT = "东港区人力资源和社会保障局"

@@ -15,7 +15,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from . import messages
-from .campaign import StatusFiles, expected_units, write_status
 from .columns import BY_KEY
 from .errors import CATALOGUE, KeyFileError, Severity
 from .files import write_bytes_atomic
@@ -30,6 +29,7 @@ from .keys import public_pem
 from .paths import check_output
 from .privacy import mask_value
 from .reports import outputs
+from .reports.campaign import StatusFiles, expected_units, write_status
 from .reports.corrections import correction_file
 from .reports.report import (
     FileSummary,

@@ -387,7 +387,7 @@ def _warn_real_templates(result: Any) -> None:
 @_guarded("out")
 def status(db_path: Path, manifest: Path | None, out: Path, vocab_dir: Path | None) -> int:
     """Where every unit of the campaign stands: status.json, status.xlsx, status.html."""
-    from .campaign import status as campaign_status
+    from .reports.campaign import status as campaign_status
     from .vocab import load_vocab
 
     vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
@@ -408,6 +408,10 @@ def demo(out: Path) -> int:
     _warn_demo(True)
     result = cliout.with_progress(lambda progress: run_demo(out, progress=progress))
     cliout.print_summary(result.ingest)
+    click.echo(f"\n{messages.CLI_DEMO_ROUND_2}")
+    cliout.print_summary(result.second)
+    click.echo(f"\n{messages.CLI_DEMO_STATUS}")
+    cliout.print_status(result.second.status.status)
     click.echo(messages.CLI_OUTPUTS.format(out=out))
     return Exit.OK
 

@@ -87,6 +87,9 @@ def ingest_json(result: Any) -> dict[str, Any]:
         "errors_xlsx": result.errors_xlsx,
         "report_json": result.report_json,
         "corrections": list(result.corrections),
+        "status_json": result.status.json,
+        "status_xlsx": result.status.xlsx,
+        "status_html": result.status.html,
     }
     return {
         "exit_code": result.exit_code,
@@ -94,6 +97,7 @@ def ingest_json(result: Any) -> dict[str, Any]:
         "files": files,
         "issue_counts": dict(sorted(codes.items())),
         "missing_units": list(result.missing_units),
+        "campaign": result.status.status.totals,
         "outputs": outputs,
     }
 
@@ -118,6 +122,8 @@ def print_summary(result: Any) -> None:
     click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
     if result.totals.get("ignored_files"):
         click.echo(messages.CLI_IGNORED_FILES.format(n=result.totals["ignored_files"]))
+    if result.totals["withdrawn_rows"] or result.totals["outdated_rows"]:
+        click.echo(messages.CLI_INGEST_RETIRED.format(**result.totals))
     shown = [r for r in result.issues if r.issue.severity != "info"]
     for r in shown[:MAX_ISSUE_LINES]:
         click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")

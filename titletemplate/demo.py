@@ -1,5 +1,7 @@
 """The whole loop on built-in defaults: templates for four demo units, filled the way clerks
-fill them (with their typical mistakes), then ingested. Synthetic people, fixed seed."""
+fill them (with their typical mistakes), ingested; then the second round: the units fix their
+correction workbooks as clerks do and send them back, and the campaign status shows where every
+unit stands. Synthetic people, fixed seed."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from .vocabcheck import load_vocab
 SEED = 20210317
 ISSUED_AT = "2021-03-17T08:00:00Z"
 RECEIVED_AT = "2021-03-27T09:00:00Z"
+SECOND_AT = "2021-04-03T09:00:00Z"  # the corrections come back a week later
 DEMO_ROWS = 100  # input rows per demo template (the campaign's 2,000 only slow the demo down)
 ROWS_PER_UNIT = 12
 CITY_REGION = "371100000000"  # Rizhao: the demo people live and were reviewed there
@@ -42,7 +45,9 @@ class DemoResult:
     submissions: tuple[Path, ...]  # the filled files, as units would return them
     revoked: Path
     ecert: Path
-    ingest: IngestResult
+    ingest: IngestResult  # the first round
+    corrected: tuple[Path, ...]  # the correction workbooks the units sent back
+    second: IngestResult  # the second round: its status is the campaign's
 
 
 def demo_units(vocab: Vocab) -> list[Unit]:
@@ -94,10 +99,57 @@ def run_demo(out_dir: str | Path, *, progress: Progress | None = None) -> DemoRe
         correction_rows=DEMO_ROWS,
         progress=progress,
     )
+    corrected = _second_round(result.corrections, rows, out / "corrected")
+    second = ingest(
+        corrected,
+        report,
+        vocab=vocab,
+        public_key=public_key,
+        private_key=key,
+        db_path=report / DB_NAME,
+        manifest=templates_dir / MANIFEST_NAME,
+        received_at=SECOND_AT,
+        correction_rows=DEMO_ROWS,
+    )
     return DemoResult(
         out, tuple(templates_dir / e.file for e in entries), tuple(submissions), revoked, ecert,
-        result,
+        result, tuple(corrected), second,
     )  # fmt: skip
+
+
+def _second_round(corrections: Sequence[Path], rows: _DemoRows, folder: Path) -> list[Path]:
+    """The units' clerks fix their correction workbooks: each prefilled row gets its true
+    values back (found by certificate number), except that the port company picks another
+    title outside its series, the supervising office deletes the conflicting copy of the
+    school's row it had sent, and the district bureau does not answer (its row is revoked:
+    nothing to fix)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    truth = rows.truth
+    still_wrong, deleted = rows.still_wrong, rows.deleted
+    out = []
+    for path in corrections:
+        if path.stem == rows.silent_unit:
+            continue
+        wb = openpyxl.load_workbook(path)
+        try:
+            ws = wb[DATA_SHEET]
+            r = FIRST_DATA_ROW
+            while cert := ws.cell(r, 2).value:
+                fixed = dict(truth[path.stem, str(cert)])
+                if (path.stem, cert) == deleted:
+                    fixed = dict.fromkeys(_KEYS)
+                elif (path.stem, cert) == still_wrong[:2]:
+                    fixed["title_name"] = still_wrong[2]
+                for c, key in enumerate(_KEYS, start=1):
+                    ws.cell(r, c).value = fixed[key]
+                r += 1
+            target = folder / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            wb.save(target)
+        finally:
+            wb.close()
+        out.append(target)
+    return out
 
 
 # --- synthetic rows -------------------------------------------------------------------
@@ -108,6 +160,10 @@ class _DemoRows:
     filled: list[list[Row]]  # per unit, in the order of demo_units
     revoked: list[tuple[str, str]]  # (id number, cert no)
     ecert: list[tuple[str, str]]
+    truth: dict[tuple[str, str], Row]  # (unit, cert no) -> the row before the mistakes
+    still_wrong: tuple[str, str, str]  # (unit, cert no, title): fixed wrongly in round two
+    deleted: tuple[str, str]  # (unit, cert no): deleted from its correction in round two
+    silent_unit: str  # does not send its correction back
 
 
 class _People:
@@ -170,6 +226,7 @@ def _demo_rows(vocab: Vocab, units: Sequence[Unit], rng: random.Random) -> _Demo
     for unit in units:
         titles, reviewer = _titles_for(vocab, unit)
         filled.append([people.row(titles, reviewer) for _ in range(ROWS_PER_UNIT)])
+    before = [[dict(r) for r in unit_rows] for unit_rows in filled]
     school, port, office, district = (filled + [[]] * 4)[:4]
     # The typical mistakes, each on its own row (Excel row = FIRST_DATA_ROW + index).
     school[2]["id_number"] = float(str(school[2]["id_number"]))  # typed as a number
@@ -186,13 +243,31 @@ def _demo_rows(vocab: Vocab, units: Sequence[Unit], rng: random.Random) -> _Demo
         office[1]["issue_date"] = _another_date(str(school[1]["issue_date"]))
     revoked = [(str(district[5]["id_number"]), str(district[5]["cert_no"]))] if district else []
     ecert = [(str(port[7]["id_number"]), "")]
-    return _DemoRows(filled, revoked, ecert)
+    names = [u.name for u in units] + [""] * 4
+    wrong_again = _foreign_title(vocab, port[3], skip=str(port[3]["title_name"]))
+    if office:  # the office's rows are the copies it sent
+        before[2][:2] = [dict(office[0]), dict(office[1])]
+    truth = {
+        (name, str(r["cert_no"])): r
+        for name, unit_rows in zip(names[: len(before)], before, strict=True)
+        for r in unit_rows
+    }
+    return _DemoRows(
+        filled, revoked, ecert, truth,
+        (names[1], str(port[3]["cert_no"]), wrong_again),
+        (names[2], str(office[1]["cert_no"]) if office else ""),
+        names[3],
+    )  # fmt: skip
 
 
-def _foreign_title(vocab: Vocab, row: Row) -> str:
+def _foreign_title(vocab: Vocab, row: Row, skip: str = "") -> str:
     key = title_group_key(str(row["series"]), str(row["level"]))
     group: frozenset[str] = vocab.title_groups.get(key, frozenset())
-    return next(t.name for t in vocab.titles if text_key(t.name) not in group and not t.legacy)
+    return next(
+        t.name
+        for t in vocab.titles
+        if text_key(t.name) not in group and not t.legacy and t.name != skip
+    )
 
 
 def _another_date(yyyymmdd: str) -> str:

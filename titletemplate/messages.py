@@ -327,6 +327,8 @@ STATUS_UNASSIGNED_FILES = "另有 {n} 个文件无法识别所属单位(已退�
 CLI_STATUS_LINE = (
     "{unit} | {office} | {state} | {rows} | {valid_rows} | {invalid_rows} | {open_errors}"
 )
+CLI_DEMO_ROUND_2 = "第二轮: 各单位按更正表修改后重新报送(corrected 文件夹)。"
+CLI_DEMO_STATUS = "采集进度(report/status.html):"
 CLI_STATUS_HEADER = "单位 | 审核机构 | 状态 | 行数 | 有效 | 有误 | 未解决错误"
 CLI_STATUS_SUMMARY = (
     "共 {units} 个单位: 已完成 {units_done},待更正 {units_open},未报送 {units_missing};"
@@ -419,6 +421,7 @@ CLI_INGEST_SUMMARY = (
     "共 {files} 个文件(接收 {accepted_files},退回 {rejected_files});"
     "共 {rows} 行: 有效 {valid_rows},有误 {invalid_rows},重复 {duplicate_rows},排除 {excluded_rows}。"
 )
+CLI_INGEST_RETIRED = "其中 {withdrawn_rows} 行已在更正表中删除(原报送行撤回),{outdated_rows} 行来自过期的更正表(未采用)。"
 CLI_OUTPUTS = "结果已写入: {out}"
 CLI_MISSING_UNITS = "尚未报送的单位({n} 个): {units}"
 CLI_ACCEPTED = "接收"

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError
-from .ingest.store import Store
-from .reports.status import STATUS_JSON, CampaignStatus, campaign_status, write_status_json
-from .reports.statusbook import STATUS_XLSX, write_status_xlsx
-from .reports.statushtml import STATUS_HTML, write_status_html
-from .vocab import Vocab
+from ..errors import StoreError
+from ..ingest.store import Store
+from ..vocab import Vocab
+from .status import STATUS_JSON, CampaignStatus, campaign_status, write_status_json
+from .statusbook import STATUS_XLSX, write_status_xlsx
+from .statushtml import STATUS_HTML, write_status_html
 
 
 @dataclass(frozen=True, slots=True)
