@@ -388,7 +388,7 @@ def _warn_real_templates(result: Any) -> None:
 def status(db_path: Path, manifest: Path | None, out: Path, vocab_dir: Path | None) -> int:
     """Where every unit of the campaign stands: status.json, status.xlsx, status.html."""
     from .reports.campaign import status as campaign_status
-    from .vocab import load_vocab
+    from .vocabcheck import load_vocab
 
     vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
     files = campaign_status(db_path, out, vocab=vocabulary, manifest=manifest)
