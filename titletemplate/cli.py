@@ -378,22 +378,19 @@ def _warn_real_templates(result: Any) -> None:
 
 
 @main.command()
-@click.option(
-    "--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True
-)
+@click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              required=True)  # fmt: skip
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @vocab_option
-@_guarded("out")
+@guarded("out")
 def status(db_path: Path, manifest: Path | None, out: Path, vocab_dir: Path | None) -> int:
     """Where every unit of the campaign stands: status.json, status.xlsx, status.html."""
     from .reports.campaign import status as campaign_status
     from .vocabcheck import load_vocab
 
     vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
-    files = campaign_status(db_path, out, vocab=vocabulary, manifest=manifest)
-    cliout.print_status(files.status)
-    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    cliout.print_status(campaign_status(db_path, out, vocab=vocabulary, manifest=manifest), out)
     return Exit.OK
 
 
@@ -407,12 +404,7 @@ def demo(out: Path) -> int:
     cliout.say_vocab(PACKAGED_VOCAB)  # the demo's units live in the shipped vocabulary
     _warn_demo(True)
     result = cliout.with_progress(lambda progress: run_demo(out, progress=progress))
-    cliout.print_summary(result.ingest)
-    click.echo(f"\n{messages.CLI_DEMO_ROUND_2}")
-    cliout.print_summary(result.second)
-    click.echo(f"\n{messages.CLI_DEMO_STATUS}")
-    cliout.print_status(result.second.status.status)
-    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    cliout.print_demo(result, out)
     return Exit.OK
 
 

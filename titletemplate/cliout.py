@@ -139,8 +139,18 @@ def print_summary(result: Any) -> None:
         )
 
 
-def print_status(status: Any) -> None:
+def print_demo(result: Any, out: Path) -> None:
+    """Both rounds of the demo, then the campaign status."""
+    print_summary(result.ingest)
+    click.echo(f"\n{messages.CLI_DEMO_ROUND_2}")
+    print_summary(result.second)
+    click.echo(f"\n{messages.CLI_DEMO_STATUS}")
+    print_status(result.second.status, out)
+
+
+def print_status(files: Any, out: Path) -> None:
     """The campaign status: the units that need action, then the totals."""
+    status = files.status
     click.echo(messages.CLI_STATUS_HEADER)
     for u in status.units:
         if u.state == "done":
@@ -151,6 +161,7 @@ def print_status(status: Any) -> None:
             messages.CLI_STATUS_LINE.format(unit=u.unit, office=office, state=state, **u.counts)
         )
     click.echo(messages.CLI_STATUS_SUMMARY.format(**status.totals))
+    click.echo(messages.CLI_OUTPUTS.format(out=out))
 
 
 def console_encoding() -> None:
