@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from . import idcard, messages
 from .batch import DB_NAME, IngestResult, Progress, ingest
-from .columns import BY_KEY, FIRST_DATA_ROW
+from .columns import BY_KEY, COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from .files import write_bytes_atomic
 from .keys import DEMO_DIR, load_private_key, load_public_key
 from .template.build import MANIFEST_NAME, build_template, build_templates
@@ -33,6 +34,7 @@ SECOND_AT = "2021-04-03T09:00:00Z"  # the corrections come back a week later
 DEMO_ROWS = 100  # input rows per demo template (the campaign's 2,000 only slow the demo down)
 ROWS_PER_UNIT = 12
 CITY_REGION = "371100000000"  # Rizhao: the demo people live and were reviewed there
+_KEYS = tuple(c.key for c in COLUMNS)
 _DATA_PART = "xl/worksheets/sheet1.xml"  # build_template writes the data sheet first
 
 Row = dict[str, object]
