@@ -155,3 +155,9 @@ def test_output_to_a_file_is_whole(tmp_path: Path) -> None:
         )
     assert done.returncode == 0
     assert out.read_text("utf-8").startswith("字典检查通过")
+
+
+def test_a_usage_error_on_a_gbk_console_names_what_was_typed(tmp_path: Path) -> None:
+    done = _run(["䶮"], tmp_path, PYTHONIOENCODING="gbk")
+    assert done.returncode == 2
+    assert "'䶮'" in done.stderr.decode("gb18030")

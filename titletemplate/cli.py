@@ -48,7 +48,7 @@ def _warn_demo(demo: bool) -> None:
 @click.group(cls=cliout.Group)
 @click.version_option(__version__)
 def main() -> None:
-    cliout.console_encoding()
+    """The command group (its help, like every command's, comes from messages)."""
 
 
 @main.group()

@@ -51,6 +51,10 @@ class Group(click.Group):
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _chinese_help_option(super().get_help_option(ctx))
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        console_encoding()  # before anything is printed, --help and usage errors included
+        return super().main(*args, **kwargs)
+
 
 def _chinese_help_option(option: click.Option | None) -> click.Option | None:
     if option is not None:
