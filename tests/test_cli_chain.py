@@ -21,8 +21,10 @@ def test_a_template_of_a_real_key_checked_with_the_demo_key_is_named_not_tampere
 ) -> None:
     runner = CliRunner()
     keys = tmp_path / "keys"
-    assert runner.invoke(main, ["keygen", "--out", str(keys)]).exit_code == 0
+    made = runner.invoke(main, ["keygen", "--out", str(keys)])
+    assert made.exit_code == 0
     real, _ = load_private_key(keys / "bureau-private.pem")
+    assert f"密钥指纹: {key_fingerprint(real.public_key())}" in made.stdout
     # Built here, not by fill(): its template cache is keyed by unit, not by key.
     unit = vocab.find_unit(SCHOOL)
     assert unit is not None

@@ -91,10 +91,12 @@ def vocab_init(directory: Path, force: bool, out: Path | None = None) -> int:
 @guarded("out")
 def keygen(out: Path) -> int:
     """Write a new bureau key pair (private key readable by its owner only)."""
-    from .keys import generate_keypair
+    from .keys import generate_keypair, key_fingerprint, load_public_key
 
     private, public = generate_keypair(out)
     click.echo(messages.CLI_KEY_WRITTEN.format(private=private, public=public))
+    fingerprint = key_fingerprint(load_public_key(public)[0])
+    click.echo(messages.CLI_KEY_FINGERPRINT.format(fingerprint=fingerprint))
     return Exit.OK
 
 

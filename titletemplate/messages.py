@@ -412,6 +412,9 @@ CLI_UNEXPECTED = "程序意外出错({error}),详细信息已写入日志: {log}
 CLI_KEY_WRITTEN = (
     "已生成密钥: 私钥 {private}(仅本人可读,妥善保管,切勿外传);公钥 {public}(可分发给各级审核单位)。"
 )
+CLI_KEY_FINGERPRINT = (
+    "密钥指纹: {fingerprint}。每份模板都记录签发密钥的指纹;各级拿到公钥后可与人社局电话核对此指纹。"
+)
 CLI_BUILT = "已生成模板: {path}"
 CLI_BUILT_MANY = "已为 {n} 个单位生成模板,清单: {manifest}"
 CLI_UNIT_UNKNOWN = "单位“{unit}”不在 units.yaml 中,将按名称直接生成模板。"
