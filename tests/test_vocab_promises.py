@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 import pytest
 
-from titletemplate.vocab import DEFAULT_VOCAB_DIR
-from titletemplate.vocabcheck import check_vocab_dir
+from titletemplate.errors import VocabError
+from titletemplate.vocab import DEFAULT_VOCAB_DIR, Vocab
+from titletemplate.vocabcheck import check_vocab_dir, load_units
 
 
 class Kept(NamedTuple):
@@ -156,3 +157,23 @@ def test_breaking_a_promise_draws_its_code(tmp_path: Path, kept: Kept) -> None:
     if not kept.reported_in:  # at the entry (a block mapping starts a few lines up)
         lines = [p.line for p in problems if (p.file, p.code) == where]
         assert any(at - 12 <= line <= at + 4 for line in lines), (at, lines)
+
+
+def test_a_bureaus_own_units_file_is_checked_against_the_vocabulary(
+    tmp_path: Path, vocab: Vocab
+) -> None:
+    path = tmp_path / "units.yaml"
+    path.write_text(
+        "units:\n"
+        '  - {name: 某局, kind: district_bureau, region: "379999000000"}\n'
+        '  - {name: 某公司, kind: employer, supervisor: 某局, code: "123711000000000199"}\n',
+        "utf-8",
+    )
+    with pytest.raises(VocabError) as caught:
+        load_units(path, vocab)
+    problems = caught.value.problems
+    assert [(p.file, p.line, p.code) for p in problems] == [  # type: ignore[attr-defined]
+        ("units.yaml", 2, "vocab-unknown-region"),
+        ("units.yaml", 3, "vocab-bad-credit-code"),
+        ("units.yaml", 3, "vocab-supervisor-not-office"),
+    ]
