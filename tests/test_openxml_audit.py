@@ -1,10 +1,11 @@
 """Every workbook the project writes passes an independent Open XML validator for Excel 2007
 (openxml-audit, a port of the Open XML SDK's validator): templates (batch-stamped and built
 from scratch), returned files as the demo fills them, corrections, consolidated.xlsx (also split
-by office) and errors.xlsx."""
+by office), errors.xlsx and a bundle's summary.xlsx."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from helpers_ingest import run
 from openxml_audit import FileFormat, OpenXmlValidator
 
+from titletemplate.batch import DB_NAME
+from titletemplate.bundle import make_bundle
 from titletemplate.demo import DemoResult, run_demo
 from titletemplate.vocab import Vocab
 
@@ -30,16 +33,24 @@ def written(
     report = out / "demo" / "report"
     split = out / "split"
     run([out / "demo" / "returned"], split, vocab, public_key, split_by_office=True)
+    bundle = make_bundle(report / DB_NAME, out / "bundle.zip", vocab)
+    summary = out / "summary.xlsx"
+    with zipfile.ZipFile(bundle.path) as zf:
+        summary.write_bytes(zf.read("summary.xlsx"))
     return {
         "template": list(demo.templates),
         "returned": list(demo.submissions),
         "correction": sorted((report / "corrections").glob("*.xlsx")),
         "consolidated": [report / "consolidated.xlsx", split / "consolidated.xlsx"],
         "errors": [report / "errors.xlsx"],
+        "summary": [summary],
     }
 
 
-@pytest.mark.parametrize("kind", ["template", "returned", "correction", "consolidated", "errors"])
+KINDS = ["template", "returned", "correction", "consolidated", "errors", "summary"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_workbooks_pass_openxml_audit_for_office_2007(
     written: dict[str, list[Path]], kind: str
 ) -> None:
