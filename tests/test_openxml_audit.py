@@ -1,7 +1,7 @@
 """Every workbook the project writes passes an independent Open XML validator for Excel 2007
 (openxml-audit, a port of the Open XML SDK's validator): templates (batch-stamped and built
 from scratch), returned files as the demo fills them, corrections, consolidated.xlsx (also split
-by office), errors.xlsx and a bundle's summary.xlsx."""
+by office), errors.xlsx, status.xlsx and a bundle's summary.xlsx."""
 
 from __future__ import annotations
 
@@ -44,10 +44,11 @@ def written(
         "consolidated": [report / "consolidated.xlsx", split / "consolidated.xlsx"],
         "errors": [report / "errors.xlsx"],
         "summary": [summary],
+        "status": sorted(report.glob("status*.xlsx")) + sorted(split.glob("status*.xlsx")),
     }
 
 
-KINDS = ["template", "returned", "correction", "consolidated", "errors", "summary"]
+KINDS = ["template", "returned", "correction", "consolidated", "errors", "summary", "status"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
