@@ -14,12 +14,13 @@ from typing import Any
 
 import xlsxwriter
 from python_calamine import CalamineWorkbook
+from xlsxwriter.utility import xl_col_to_name
 
 from titletemplate import formulas as fx
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW, VOCAB_SHEET
 from titletemplate.normalize import normalize_row
 from titletemplate.rules import RULES, SHEET_RULES, RowData, Rule
-from titletemplate.template import vocabsheet
+from titletemplate.template import checkcolumn, vocabsheet
 from titletemplate.vocab import Vocab
 
 WIDTH = len(COLUMNS)
@@ -55,6 +56,7 @@ def formula_context(vocab: Vocab, first_row: int, last_row: int) -> fx.FormulaCo
         date_from=base.date_from,
         date_to=base.date_to,
         prefixed_types=base.prefixed_types,
+        pattern_types=base.pattern_types,
     )
 
 
@@ -99,29 +101,36 @@ def build_workbook(
     vocabsheet.write_vocab_sheet(wb, vocab_ws, vocabsheet.vocab_lists(vocab), text)
 
     first, last = FIRST_DATA_ROW, FIRST_DATA_ROW + len(rows) - 1
-    ctx = formula_context(vocab, first, last)
+    # The shared sub-expressions in helper columns after the rules', as the template has them.
+    ctx = checkcolumn.with_subs(formula_context(vocab, first, last), WIDTH + 1 + len(rules))
     layout = Layout(tuple(rules), len(rows), tuple(len(b) for b in dup_blocks))
     compiled = []
     for rule in rules:
         assert rule.formula is not None
         formula = fx.lint(rule.formula(ctx), limit=None)
         layout.formulas[rule.code] = formula
-        compiled.append(vocabsheet.row_chunks(formula, first))
+        compiled.append(checkcolumn.row_chunks(formula, first))
+    compiled += [checkcolumn.row_chunks(h.formula, first) for h in checkcolumn.sub_helpers(ctx)]
     for i, cells in enumerate(rows):
         r = first + i
         _write_cells(data, r - 1, cells, text)
         for j, chunks in enumerate(compiled):
             data.write_formula(r - 1, WIDTH + 1 + j, "=" + str(r).join(chunks))
 
-    (code, build), *_ = SHEET_RULES.items()
+    # The duplicate check: the hidden key column and the first-occurrence column after it.
+    (code, (key_build, first_build)), *_ = SHEET_RULES.items()
+    key_letter = xl_col_to_name(WIDTH + 1)
     start = FIRST_DATA_ROW
     for block in dup_blocks:
         end = start + len(block) - 1
-        formula = fx.lint(build(formula_context(vocab, start, end)), limit=None)
-        layout.formulas.setdefault(code, formula)
+        ctx = formula_context(vocab, start, end)
+        key = fx.lint(key_build(ctx), limit=None)
+        first = fx.lint(first_build(ctx, key_letter), limit=None)
+        layout.formulas.setdefault(code, first)
         for i, cells in enumerate(block):
             _write_cells(dup, start + i - 1, cells, text)
-            dup.write_formula(start + i - 1, WIDTH + 1, "=" + shift_rows(formula, start, start + i))
+            dup.write_formula(start + i - 1, WIDTH + 1, "=" + shift_rows(key, start, start + i))
+            dup.write_formula(start + i - 1, WIDTH + 2, "=" + shift_rows(first, start, start + i))
         start = end + 2  # a blank row between blocks
     wb.close()
     return layout
@@ -136,7 +145,7 @@ class Results:
     inputs: list[Cells]  # the parity rows as the reader reads them back
     verdicts: dict[str, list[object]]  # code -> the formula's value per parity row
     dup_inputs: list[list[Cells]]
-    dup_verdicts: list[list[object]]
+    dup_verdicts: list[list[object]]  # per block row: the Excel row of its first occurrence
 
 
 def _cell(value: object) -> object:
@@ -159,10 +168,10 @@ def read_results(path: Path, layout: Layout) -> Results:
     }
     dup_inputs, dup_verdicts, start = [], [], FIRST_DATA_ROW - 1
     for size in layout.dup_blocks:
-        block = [_row(r, WIDTH + 2) for r in dups[start : start + size]]
-        block += [(None,) * (WIDTH + 2)] * (size - len(block))
+        block = [_row(r, WIDTH + 3) for r in dups[start : start + size]]
+        block += [(None,) * (WIDTH + 3)] * (size - len(block))
         dup_inputs.append([tuple(_cell(v) for v in r[:WIDTH]) for r in block])
-        dup_verdicts.append([r[WIDTH + 1] for r in block])
+        dup_verdicts.append([r[WIDTH + 2] for r in block])
         start += size + 1
     return Results(inputs, verdicts, dup_inputs, dup_verdicts)
 

@@ -234,27 +234,29 @@ class LibreOffice:
     def _type_cells(
         self, python: str, src: str | Path, dst: str | Path, entries: Sequence[CellEntry]
     ) -> list[str]:
-        with tempfile.TemporaryDirectory(prefix="tt-uno-") as tmp, self._listener() as url:
-            spec = Path(tmp) / "spec.json"
-            script = Path(tmp) / "type_cells.py"
-            script.write_text(_UNO_SCRIPT, "utf-8")
-            spec.write_text(
-                json.dumps(
-                    {
-                        "connect": url,
-                        "src": str(Path(src).resolve()),
-                        "dst": str(Path(dst).resolve()),
-                        "filter": XLSX_FILTER,
-                        "entries": [[e.sheet, e.cell, e.text, e.mode] for e in entries],
-                    },
-                    ensure_ascii=False,
-                ),
-                "utf-8",
-            )
-            env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-            log = _run([python, str(script), str(spec)], self.timeout, env=env)
-        report: list[str] = json.loads(log.strip().splitlines()[-1])
+        spec = {
+            "src": str(Path(src).resolve()),
+            "dst": str(Path(dst).resolve()),
+            "filter": XLSX_FILTER,
+            "entries": [[e.sheet, e.cell, e.text, e.mode] for e in entries],
+        }
+        report: list[str] = self.run_script(python, _UNO_SCRIPT, spec)
         return report
+
+    def run_script(self, python: str, script: str, spec: dict[str, object]) -> object:
+        """Run a UNO `script` under `python` against a private headless soffice.
+
+        The script gets a JSON file as argv[1]: `spec` plus "connect", the UNO URL to resolve;
+        it must print its result as JSON on its last line, which is returned.
+        """
+        with tempfile.TemporaryDirectory(prefix="tt-uno-") as tmp, self._listener() as url:
+            spec_file = Path(tmp) / "spec.json"
+            script_file = Path(tmp) / "script.py"
+            script_file.write_text(script, "utf-8")
+            spec_file.write_text(json.dumps({**spec, "connect": url}, ensure_ascii=False), "utf-8")
+            env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+            log = _run([python, str(script_file), str(spec_file)], self.timeout, env=env)
+        return json.loads(log.strip().splitlines()[-1])
 
 
 # Runs under the system python with python3-uno; stdlib and uno only. Prints one JSON line:

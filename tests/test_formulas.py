@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from titletemplate import formulas as fx
+from titletemplate import idpattern
 from titletemplate.errors import TemplateError
 from titletemplate.rules import RULES
 
@@ -14,17 +17,40 @@ CTX = fx.FormulaContext(
     date_from=20100101,
     date_to=20210326,
     prefixed_types=(("港澳台居民居住证", ("810000", "820000", "830000")),),
+    pattern_types=(("T8", "^[0-9]{8}$"),),
+    subs=(("gb", "N"), ("gb_shaped", "O"), ("id_shape", "P")),
 )
-GB = "SUMPRODUCT(--EXACT(V_GBTYPE,$C8))"
-DIGITS17 = 'SUMPRODUCT(--ISNUMBER(FIND(MID(D8,V_POS,1),"0123456789")))=17'
-DATE8 = 'AND(LEN(J8)=8,SUMPRODUCT(--ISNUMBER(FIND(MID(J8,V_P8,1),"0123456789")))=8)'
+INLINE = dataclasses.replace(CTX, subs=())
+
+
+def _in(name: str, ref: str) -> str:
+    m = f"MATCH({ref},{name},0)"
+    return f"IF(ISNUMBER({m}),EXACT(INDEX({name},{m}),{ref}),FALSE)"
+
+
+def _strip(ref: str) -> str:
+    for digit in "0123456789":
+        ref = f'SUBSTITUTE({ref},"{digit}","")'
+    return ref
+
+
+GB = "$N8"
+SHAPED = "$O8"
+DIGITS17 = f"LEN({_strip('LEFT(D8,17)')})=0"
+DATE8 = f'AND(LEN(J8)=8,{_strip("J8")}="")'
+WEIGHTED = (
+    "MID(D8,1,1)*7+MID(D8,2,1)*9+MID(D8,3,1)*10+MID(D8,4,1)*5+MID(D8,5,1)*8+MID(D8,6,1)*4+"
+    "MID(D8,7,1)*2+MID(D8,8,1)*1+MID(D8,9,1)*6+MID(D8,10,1)*3+MID(D8,11,1)*7+MID(D8,12,1)*9+"
+    "MID(D8,13,1)*10+MID(D8,14,1)*5+MID(D8,15,1)*8+MID(D8,16,1)*4+MID(D8,17,1)*2"
+)
+KEY = '$G8&"|"&$H8'
+PAIR = '$G8&"|"&$H8&"|"&I8'
+ESCAPED = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(Q8,"~","~~"),"*","~*"),"?","~?")'
 
 EXPECTED = {
     "present": 'D8<>""',
-    "in_list": "SUMPRODUCT(--EXACT(V_SERIES,G8))>0",
-    "region_current": (
-        "IF(SUMPRODUCT(--EXACT(V_REGION_ALL,A8))>0,SUMPRODUCT(--EXACT(V_REGION,A8))>0,TRUE)"
-    ),
+    "in_list": _in("V_SERIES", "G8"),
+    "region_current": f"IF({_in('V_REGION_ALL', 'A8')},{_in('V_REGION', 'A8')},TRUE)",
     "cert_no_no_space": 'ISERROR(FIND(" ",B8))',
     "id_number_is_text": "IF(ISNUMBER(D8),INT(D8)=D8*(ABS(D8)<1E+15),TRUE)",
     "id_number_length": f"IF({GB},OR(LEN(D8)=18,LEN(D8)=15),TRUE)",
@@ -33,31 +59,26 @@ EXPECTED = {
         f'IF(AND({GB},LEN(D8)=18),AND({DIGITS17},ISNUMBER(FIND(RIGHT(D8),"0123456789X"))),TRUE)'
     ),
     "id_number_birth_date": (
-        f"IF(AND({GB},LEN(D8)=18,{DIGITS17}),AND(--MID(D8,7,4)>=1901,"
+        f"IF({SHAPED},AND(--MID(D8,7,4)>=1901,"
         "MONTH(DATE(MID(D8,7,4),MID(D8,11,2),MID(D8,13,2)))=--MID(D8,11,2)),TRUE)"
     ),
     "id_number_checksum": (
-        f"IF(AND({GB},LEN(D8)=18,{DIGITS17}),"
-        'EXACT(MID("10X98765432",MOD(SUMPRODUCT(MID(D8,V_POS,1)*V_WT),11)+1,1),RIGHT(D8)),TRUE)'
+        f'IF({SHAPED},EXACT(MID("10X98765432",MOD({WEIGHTED},11)+1,1),RIGHT(D8)),TRUE)'
     ),
     "id_number_prefix": (
         'IF($C8="港澳台居民居住证",'
         'OR(LEFT(D8,6)="810000",LEFT(D8,6)="820000",LEFT(D8,6)="830000"),TRUE)'
     ),
-    "name_no_digit": "SUMPRODUCT(--ISNUMBER(FIND(V_DIGIT,E8)))=0",
+    "name_no_digit": f"LEN({_strip('E8')})=LEN(E8)",
     "gender_matches_id": (
-        "IF(AND(AND(SUMPRODUCT(--EXACT(V_GBTYPE,$C8)),LEN($D8)=18,"
-        'SUMPRODUCT(--ISNUMBER(FIND(MID($D8,V_POS,1),"0123456789")))=17),'
-        "SUMPRODUCT(--EXACT(V_GENDER,F8))>0),F8=INDEX(V_GENDER,2-MOD(MID($D8,17,1),2)),TRUE)"
+        f"IF(AND({SHAPED},{_in('V_GENDER', 'F8')}),F8=INDEX(V_GENDER,2-MOD(MID($D8,17,1),2)),TRUE)"
     ),
     "title_in_series": (
-        'IF(AND(SUMPRODUCT(--EXACT(V_TNAME,I8))>0,SUMPRODUCT(--EXACT(V_TKEY,$G8&"|"&$H8))>0),'
-        'ISNUMBER(MATCH(I8,OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,'
-        'COUNTIF(V_TKEY,$G8&"|"&$H8),1),0)),TRUE)'
+        f"IF(AND({_in('V_TNAME', 'I8')},{_in('V_TKEY', KEY)}),{_in('V_TPAIR', PAIR)},TRUE)"
     ),
     "title_dropdown": (
-        'IF(COUNTIF(V_TKEYC,$G8&"|"&$H8)=0,V_TNAME,'
-        'OFFSET(V_TNAME,MATCH($G8&"|"&$H8,V_TKEY,0)-1,0,COUNTIF(V_TKEYC,$G8&"|"&$H8),1))'
+        f"IF(COUNTIF(V_TKEYC,{KEY})=0,V_TNAME,INDEX(V_TNAME,MATCH({KEY},V_TKEY,0)):"
+        f"INDEX(V_TNAME,MATCH({KEY},V_TKEY,0)+COUNTIF(V_TKEYC,{KEY})-1))"
     ),
     "issue_date_format": DATE8,
     "issue_date_real": (
@@ -65,9 +86,17 @@ EXPECTED = {
         "MONTH(DATE(LEFT(J8,4),MID(J8,5,2),RIGHT(J8,2)))=--MID(J8,5,2)),TRUE)"
     ),
     "issue_date_window": f"IF({DATE8},AND(--J8>=20100101,--J8<=20210326),TRUE)",
-    "unique_person_title": (
-        'SUMPRODUCT(EXACT($C$8:$C$2007&"",$C8&"")*EXACT($D$8:$D$2007&"",$D8&"")'
-        '*EXACT($I$8:$I$2007&"",$I8&""))<=1'
+    "id_number_pattern": (
+        'IF(EXACT($C8,"T8"),AND(LEN(UPPER(D8))>=8,LEN(UPPER(D8))<=8,'
+        'EXACT(MID($P8,1,8),REPT("9",LEN(MID($P8,1,8))))),TRUE)'
+    ),
+    "gb_type": _in("V_GBTYPE", "$C8"),
+    "gb_shaped": f"AND($N8,LEN($D8)=18,LEN({_strip('LEFT($D8,17)')})=0)",
+    "id_shape": (
+        "SUBSTITUTE(" * 34 + 'UPPER($D8),"0","9"),"1","9"),"2","9"),"3","9"),"4","9"),"5","9"),'
+        '"6","9"),"7","9"),"8","9"),"B","A"),"C","A"),"D","A"),"E","A"),"F","A"),"G","A"),'
+        '"H","A"),"I","A"),"J","A"),"K","A"),"L","A"),"M","A"),"N","A"),"O","A"),"P","A"),'
+        '"Q","A"),"R","A"),"S","A"),"T","A"),"U","A"),"V","A"),"W","A"),"X","A"),"Y","A"),"Z","A")'
     ),
 }
 BUILDERS = {
@@ -84,7 +113,64 @@ def test_builder_writes_the_expected_excel_text(name: str) -> None:
 
 @pytest.mark.parametrize("name", list(EXPECTED), ids=list(EXPECTED))
 def test_every_builder_passes_the_lint(name: str) -> None:
-    assert fx.lint(BUILDERS[name](CTX)) == EXPECTED[name]
+    # Cell formulas: validations keep only the rules that fit 255 characters (vocabsheet).
+    assert fx.lint(BUILDERS[name](CTX), limit=None) == EXPECTED[name]
+
+
+def test_first_occurrence_matches_the_escaped_key_over_the_block() -> None:
+    assert fx.first_occurrence(CTX, "Q") == (
+        f'IF(Q8="",0,IFERROR(MATCH({ESCAPED},$Q$8:$Q$2007,0)+7,0))'
+    )
+
+
+def test_duplicate_key_marks_upper_case_letters() -> None:
+    key = fx.duplicate_key(CTX)
+    assert key.startswith('IF(COUNTA($C8,$D8,$I8)=0,"",SUBSTITUTE(SUBSTITUTE(')
+    assert 'SUBSTITUTE($C8&"|"&UPPER($D8&"")&"|"&$I8,"^","^^"),"A","^A")' in key
+    assert key.endswith(',"Z","^Z"))')
+    assert fx.lint(key, limit=None) == key
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["OFFSET(V_TNAME,1,0)", "INDIRECT(A8)", "NOW()", "TODAY()", "RAND()", "RANDBETWEEN(1,2)",
+     'CELL("row",A8)', 'INFO("system")'],
+    ids=["offset", "indirect", "now", "today", "rand", "randbetween", "cell", "info"],
+)  # fmt: skip
+def test_lint_rejects_volatile_functions(formula: str) -> None:
+    assert fx.VOLATILE_FUNCTIONS.isdisjoint(fx.ALLOWED_FUNCTIONS)
+    with pytest.raises(TemplateError) as caught:
+        fx.lint(formula)
+    assert caught.value.code == "formula-function-not-allowed"
+
+
+def test_without_helper_columns_a_sub_expression_is_inline() -> None:
+    assert INLINE.sub("gb") == EXPECTED["gb_type"]
+    assert INLINE.sub("gb_shaped") == EXPECTED["gb_shaped"].replace("$N8", EXPECTED["gb_type"])
+    assert (
+        fx.id_number_length(INLINE) == f"IF({EXPECTED['gb_type']},OR(LEN(D8)=18,LEN(D8)=15),TRUE)"
+    )
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"^[^0-9]{8}$", r"^\d{8}$", r"^A+$", r"^(AB){2}$", r"^.{5}$", r"^[A-Z]{1,20}[0-9]{1,9}$"],
+    ids=["negated", "backslash-d", "plus", "repeated-group", "dot", "too-many-splits"],
+)
+def test_a_pattern_the_sheet_cannot_carry_is_refused(pattern: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        idpattern.formula(pattern, "D8", "$P8")
+    assert caught.value.code == "id-pattern-unsupported"
+
+
+def test_pattern_alternatives_optional_groups_and_literals() -> None:
+    assert idpattern.formula(r"^[0-9]{2}$|^[0-9]{2}(\([A-Z]\))?$", "D8", "$P8") == (
+        'OR(AND(LEN(UPPER(D8))>=2,LEN(UPPER(D8))<=2,EXACT(MID($P8,1,2),REPT("9",LEN(MID($P8,1,2))))),'
+        'AND(LEN(UPPER(D8))>=2,LEN(UPPER(D8))<=2,EXACT(MID($P8,1,2),REPT("9",LEN(MID($P8,1,2))))),'
+        'AND(LEN(UPPER(D8))>=5,LEN(UPPER(D8))<=5,EXACT(MID($P8,1,2),REPT("9",LEN(MID($P8,1,2)))),'
+        'SUBSTITUTE(MID(UPPER(D8),3,1),"(","")="",'
+        'EXACT(MID($P8,4,1),REPT("A",LEN(MID($P8,4,1)))),SUBSTITUTE(MID(UPPER(D8),5,1),")","")=""))'
+    )
 
 
 def test_context_references() -> None:

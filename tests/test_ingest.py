@@ -14,13 +14,16 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import (
     ENGINEER,
+    ISSUED_AT,
     OFFICE,
     PEOPLE,
     PORT,
+    ROWS,
     SCHOOL,
     TEACHER,
     counts,
     fill,
+    fill_bytes,
     issues,
     row,
     run,
@@ -108,6 +111,28 @@ def test_two_versions_in_one_batch_keep_the_later_path(env: Env, tmp_path: Path)
         ("b.xlsx", ""),
     ]
     assert [r[4] for r in sheet_rows(result.consolidated_xlsx)[2:]] == ["王芳"]
+
+
+def test_a_file_returned_on_the_previous_layout_is_read_and_checked_as_before(
+    env: Env, tmp_path: Path
+) -> None:
+    vocab, key, _ = env
+    unit = vocab.find_unit(SCHOOL)
+    assert unit is not None
+    rows = [row("li", 1), row("wang", 2, gender="男"), row("zhao", 3, id_number="E1234")]
+    results = []
+    for layout in ("1", "2"):
+        data = build_template(vocab, unit, key, issued_at=ISSUED_AT, rows=ROWS, layout=layout)
+        path = fill_bytes(data, tmp_path / layout / "in" / "a.xlsx", rows)
+        results.append(_run(env, [path.parent], tmp_path / layout / "out"))
+    old, new = results
+    assert (
+        issues(old)
+        == issues(new)
+        == [("gender-id-mismatch", 9, "F"), ("id-number-length", 10, "D")]
+    )
+    assert counts(old) == counts(new) == [("a.xlsx", "accepted", 3, 1, 2, 0, 0)]
+    assert {"1", "2"} == reader.READABLE_LAYOUTS
 
 
 def test_cross_file_duplicates_and_conflicts(env: Env, tmp_path: Path) -> None:

@@ -29,9 +29,11 @@ from titletemplate.template import stampfill
 from titletemplate.template.build import build_template
 from titletemplate.vocabcheck import load_vocab
 
-# (class, method) pairs: every private method stamp.py and stampfill.py call.
+# (class, method) pairs: every private method stamp.py and stampfill.py call, and
+# datasheet.py's writer of shared formulas.
 PRIVATE_METHODS = [
     (Worksheet, "_check_dimensions"),
+    (Worksheet, "_xml_formula_element"),
     (Worksheet, "_prepare_formula"),
     (Workbook, "_prepare_vml"),
     (Workbook, "_prepare_format_properties"),
@@ -57,7 +59,7 @@ WORKBOOK_ATTRS = [
 ]  # fmt: skip
 WORKSHEET_ATTRS = [
     "comments", "comments_list", "buttons_list", "vml_shape_id", "vml_data_id",
-    "print_area_range", "active",
+    "print_area_range", "active", "table",
 ]  # fmt: skip
 TABLE_ATTRS = ["count", "unique_count", "string_table"]
 ISSUED_AT = "2021-03-17T08:00:00Z"

@@ -245,8 +245,8 @@ def test_other_campaign(
 def test_unknown_layout(
     template: bytes, rejected: Callable[..., tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reader, "LAYOUT_VERSION", "2")
-    assert rejected(template) == ("template-layout-unknown", "1")
+    monkeypatch.setattr(reader, "READABLE_LAYOUTS", frozenset({"3"}))
+    assert rejected(template) == ("template-layout-unknown", "2")
 
 
 def test_outdated_vocabulary_is_a_warning(

@@ -49,8 +49,10 @@ BY_LETTER: dict[str, Column] = {c.letter: c for c in COLUMNS}
 CHECK_LETTER = "M"  # the locked self-check column next to the 12 input columns
 
 # Excel rows (1-based) of the fixed block above the input rows; LAYOUT_VERSION changes
-# whenever any of these move, and the reader refuses layouts it does not know.
-LAYOUT_VERSION = "1"
+# whenever any of these move or the sheet's formulas change shape, and the reader refuses
+# layouts it does not know. Layout 2 (issue 13): hidden helper columns after the check column.
+LAYOUT_VERSION = "2"
+READABLE_LAYOUTS = frozenset({"1", LAYOUT_VERSION})  # units return copies of older templates
 TITLE_ROW = 1
 UNIT_ROW = 2
 NUMBER_ROW = 3

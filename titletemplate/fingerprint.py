@@ -123,8 +123,11 @@ def make_identity(
     issued_at: str,
     key: Ed25519PrivateKey,
     origin: Origin | None = None,
+    *,
+    layout: str = LAYOUT_VERSION,
 ) -> Identity:
-    """The signed identity of the template for `unit` (of a correction, with `origin`)."""
+    """The signed identity of the template for `unit` (of a correction, with `origin`; in
+    `layout`, the current by default)."""
     corrects, source_rows = origin.encoded() if origin is not None else ("", "")
     unsigned = Identity(
         template_id=template_id(vocab, unit, issued_at, origin),
@@ -133,7 +136,7 @@ def make_identity(
         campaign=vocab.campaign.code,
         vocab_fingerprint=vocab.fingerprint,
         ruleset_version=RULESET_VERSION,
-        layout_version=LAYOUT_VERSION,
+        layout_version=layout,
         generator_version=__version__,
         issued_at=issued_at,
         key_fingerprint=key_fingerprint(key.public_key()),

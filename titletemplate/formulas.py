@@ -8,9 +8,11 @@ no cross-sheet references except through workbook-level names (Excel 2007 reject
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import idcard, idpattern
 from .columns import BY_KEY
 from .errors import TemplateError
 
@@ -20,6 +22,7 @@ MIN_YEAR = 1901  # earliest year a date formula checks (see id_number_birth_date
 ALLOWED_FUNCTIONS = frozenset(
     [
         "IF",
+        "IFERROR",
         "AND",
         "OR",
         "NOT",
@@ -39,13 +42,19 @@ ALLOWED_FUNCTIONS = frozenset(
         "MOD",
         "MATCH",
         "INDEX",
-        "OFFSET",
+        "REPT",
         "ROW",
+        "SUBSTITUTE",
+        "UPPER",
         "DATE",
         "MONTH",
         "ABS",
         "INT",
     ]
+)
+# Recomputed on every edit anywhere in the workbook: never in a cell or conditional format.
+VOLATILE_FUNCTIONS = frozenset(
+    ["OFFSET", "INDIRECT", "NOW", "TODAY", "RAND", "RANDBETWEEN", "CELL", "INFO"]
 )
 _FUNCTION = re.compile(r"([A-Z][A-Z0-9.]*)\(")
 _STRING = re.compile(r'"[^"]*"')
@@ -61,6 +70,7 @@ N_LEVEL = "V_LEVEL"
 N_TITLE_KEY = "V_TKEY"  # "series|level" per title row, aliases included
 N_TITLE_KEY_CANONICAL = "V_TKEYC"  # the same key on canonical rows only (dropdown length)
 N_TITLE = "V_TNAME"
+N_TITLE_PAIR = "V_TPAIR"  # "series|level|name" per title row, aliases included
 N_ORG = "V_ORG"
 N_POS = "V_POS"  # 1..17 as a range: array constants are not allowed in validation
 N_WEIGHT = "V_WT"  # GB 11643 weights for positions 1..17
@@ -78,6 +88,10 @@ class FormulaContext:
     date_from: int  # YYYYMMDD as a number
     date_to: int
     prefixed_types: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (type name, prefixes)
+    pattern_types: tuple[tuple[str, str], ...] = ()  # (type name, number pattern)
+    # Sub-expressions computed once per row in a hidden helper column: (name, column letter).
+    # Without them (the conditional formats' own-row tests, unit tests) they are inline.
+    subs: tuple[tuple[str, str], ...] = ()
 
     def cell(self, key: str) -> str:
         """Relative reference to this row's cell, e.g. D8."""
@@ -86,6 +100,13 @@ class FormulaContext:
     def anchored(self, key: str) -> str:
         """Column-absolute, row-relative reference, e.g. $D8 (for cross-column checks)."""
         return f"${BY_KEY[key].letter}{self.first_row}"
+
+    def sub(self, name: str) -> str:
+        """The sub-expression `name` of this row: its helper cell, or the expression itself."""
+        for sub_name, letter in self.subs:
+            if sub_name == name:
+                return f"${letter}{self.first_row}"
+        return SUB_EXPRESSIONS[name](self)
 
     def column_range(self, key: str) -> str:
         letter = BY_KEY[key].letter
@@ -96,21 +117,36 @@ FormulaBuilder = Callable[[FormulaContext], str]
 
 
 def _in(name: str, ref: str) -> str:
-    # EXACT, not MATCH or COUNTIF: both read * ? ~ as wildcards (COUNTIF also ">0" as a
-    # comparison) in Excel and LibreOffice, so "*" passed as a known title. EXACT is also
-    # case-sensitive, like the reader's lookups.
-    return f"SUMPRODUCT(--EXACT({name},{ref}))>0"
+    # MATCH finds a candidate fast but ignores case and reads * ? ~ as wildcards (in Excel and
+    # LibreOffice; COUNTIF even reads ">0" as a comparison), so EXACT confirms the candidate:
+    # the lists hold no * ? ~ (vocab_lists refuses them), hence a wildcard never confirms, and
+    # a case variant neither, like the reader's lookups. Not SUMPRODUCT(EXACT(list, x)):
+    # Gnumeric does not array-evaluate EXACT there (issue 13).
+    m = f"MATCH({ref},{name},0)"
+    return f"IF(ISNUMBER({m}),EXACT(INDEX({name},{m}),{ref}),FALSE)"
 
 
 def _gb(ctx: FormulaContext) -> str:
-    # Only ever a condition (IF, AND), where a nonzero count is TRUE: without ">0" the ID
-    # validation (precision + checksum) fits Excel's 255 characters.
-    return f"SUMPRODUCT(--EXACT({N_GB_TYPE},{ctx.anchored('id_type')}))"
+    return ctx.sub("gb")
+
+
+def gb_type(ctx: FormulaContext) -> str:
+    """TRUE when the row's ID type carries a GB 11643 check character."""
+    return _in(N_GB_TYPE, ctx.anchored("id_type"))
+
+
+def _strip_digits(ref: str) -> str:
+    # Explicit SUBSTITUTEs, not FIND(MID(x, positions, 1), digits) in SUMPRODUCT, which
+    # Gnumeric does not array-evaluate; and not "--", which coerces "1e5" and full-width
+    # digits differently per office suite.
+    out = ref
+    for digit in "0123456789":
+        out = f'SUBSTITUTE({out},"{digit}","")'
+    return out
 
 
 def _digits17(ref: str) -> str:
-    # FIND, not "--": "--" coerces "1e5" and full-width digits differently per office suite.
-    return f'SUMPRODUCT(--ISNUMBER(FIND(MID({ref},{N_POS},1),"0123456789")))=17'
+    return f"LEN({_strip_digits(f'LEFT({ref},17)')})=0"
 
 
 def present(key: str) -> FormulaBuilder:
@@ -167,8 +203,25 @@ def id_number_chars(ctx: FormulaContext) -> str:
     )
 
 
-def _id_shape_ok(ctx: FormulaContext, d: str) -> str:
+def _id_shape_ok(ctx: FormulaContext) -> str:
+    return ctx.sub("gb_shaped")
+
+
+def gb_shaped(ctx: FormulaContext) -> str:
+    """TRUE when the ID is of a GB 11643 type, 18 characters long, 17 leading digits."""
+    d = ctx.anchored("id_number")
     return f"AND({_gb(ctx)},LEN({d})=18,{_digits17(d)})"
+
+
+def id_shape(ctx: FormulaContext) -> str:
+    """The upper-cased ID with every digit as "9" and every letter A-Z as "A" (other
+    characters as they are): what the number patterns test (idpattern.py)."""
+    out = f"UPPER({ctx.anchored('id_number')})"
+    for digit in "012345678":
+        out = f'SUBSTITUTE({out},"{digit}","9")'
+    for letter in string.ascii_uppercase[1:]:
+        out = f'SUBSTITUTE({out},"{letter}","A")'
+    return out
 
 
 def id_number_birth_date(ctx: FormulaContext) -> str:
@@ -177,17 +230,19 @@ def id_number_birth_date(ctx: FormulaContext) -> str:
     # day (LibreOffice does not), hence the explicit year bound MIN_YEAR.
     d = ctx.cell("id_number")
     return (
-        f"IF({_id_shape_ok(ctx, d)},AND(--MID({d},7,4)>={MIN_YEAR},"
+        f"IF({_id_shape_ok(ctx)},AND(--MID({d},7,4)>={MIN_YEAR},"
         f"MONTH(DATE(MID({d},7,4),MID({d},11,2),MID({d},13,2)))=--MID({d},11,2)),TRUE)"
     )
 
 
 def id_number_checksum(ctx: FormulaContext) -> str:
-    # EXACT keeps "X" case-sensitive; weights come from a range (no array constant).
+    # An explicit weighted sum: SUMPRODUCT(MID(x, positions, 1) * weights) is 0 in Gnumeric.
+    # EXACT keeps "X" case-sensitive.
     d = ctx.cell("id_number")
+    total = "+".join(f"MID({d},{i},1)*{w}" for i, w in enumerate(idcard.WEIGHTS, start=1))
     return (
-        f'IF({_id_shape_ok(ctx, d)},EXACT(MID("10X98765432",'
-        f"MOD(SUMPRODUCT(MID({d},{N_POS},1)*{N_WEIGHT}),11)+1,1),RIGHT({d})),TRUE)"
+        f'IF({_id_shape_ok(ctx)},EXACT(MID("{idcard.CHECK_CHARS}",'
+        f"MOD({total},11)+1,1),RIGHT({d})),TRUE)"
     )
 
 
@@ -200,14 +255,29 @@ def id_number_prefix(ctx: FormulaContext) -> str:
     return f"AND({','.join(parts)})" if len(parts) > 1 else (parts[0] if parts else "TRUE")
 
 
+def id_number_pattern(ctx: FormulaContext) -> str:
+    """The number rule of the ID types checked by a pattern (compiled by idpattern.py)."""
+    d, c, shape = ctx.cell("id_number"), ctx.anchored("id_type"), ctx.sub("id_shape")
+    parts = [
+        f"IF(EXACT({c},{_quote(name)}),{idpattern.formula(pattern, d, shape)},TRUE)"
+        for name, pattern in ctx.pattern_types
+    ]
+    return f"AND({','.join(parts)})" if len(parts) > 1 else (parts[0] if parts else "TRUE")
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
 def name_no_digit(ctx: FormulaContext) -> str:
-    return f"SUMPRODUCT(--ISNUMBER(FIND({N_DIGIT},{ctx.cell('name')})))=0"
+    e = ctx.cell("name")
+    return f"LEN({_strip_digits(e)})=LEN({e})"
 
 
 def gender_matches_id(ctx: FormulaContext) -> str:
     d, f = ctx.anchored("id_number"), ctx.cell("gender")
     return (
-        f"IF(AND({_id_shape_ok(ctx, d)},{_in(N_GENDER, f)}),"
+        f"IF(AND({_id_shape_ok(ctx)},{_in(N_GENDER, f)}),"
         f"{f}=INDEX({N_GENDER},2-MOD(MID({d},17,1),2)),TRUE)"
     )
 
@@ -217,10 +287,12 @@ def _title_key(ctx: FormulaContext) -> str:
 
 
 def title_in_series(ctx: FormulaContext) -> str:
+    # One lookup of "series|level|title" in a list of every allowed triple: no OFFSET into the
+    # group, which made every check cell volatile (recomputed on any edit anywhere).
     i, k = ctx.cell("title_name"), _title_key(ctx)
     return (
-        f"IF(AND({_in(N_TITLE, i)},{_in(N_TITLE_KEY, k)}),ISNUMBER(MATCH({i},"
-        f"OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,COUNTIF({N_TITLE_KEY},{k}),1),0)),TRUE)"
+        f"IF(AND({_in(N_TITLE, i)},{_in(N_TITLE_KEY, k)}),"
+        f"{_in(N_TITLE_PAIR, f'{k}&{_quote(SEPARATOR)}&{i}')},TRUE)"
     )
 
 
@@ -229,16 +301,16 @@ def title_dropdown(ctx: FormulaContext) -> str:
 
     The notice lets series and level be typed freely when the list lacks them; such a pair has
     no group, so the whole title list is offered instead of an error that blocks the column.
+    INDEX(..):INDEX(..), not OFFSET, which is volatile.
     """
     k = _title_key(ctx)
     n = f"COUNTIF({N_TITLE_KEY_CANONICAL},{k})"
-    return f"IF({n}=0,{N_TITLE},OFFSET({N_TITLE},MATCH({k},{N_TITLE_KEY},0)-1,0,{n},1))"
+    m = f"MATCH({k},{N_TITLE_KEY},0)"
+    return f"IF({n}=0,{N_TITLE},INDEX({N_TITLE},{m}):INDEX({N_TITLE},{m}+{n}-1))"
 
 
 def _date_ok_format(j: str) -> str:
-    # Only the 8 real positions: past the end MID gives "", and FIND("") is 1 in Excel but an
-    # error in LibreOffice, so counting 17 positions differs between the suites.
-    return f'AND(LEN({j})=8,SUMPRODUCT(--ISNUMBER(FIND(MID({j},{N_POS8},1),"0123456789")))=8)'
+    return f'AND(LEN({j})=8,{_strip_digits(j)}="")'
 
 
 def issue_date_format(ctx: FormulaContext) -> str:
@@ -258,18 +330,52 @@ def issue_date_window(ctx: FormulaContext) -> str:
     return f"IF({_date_ok_format(j)},AND(--{j}>={ctx.date_from},--{j}<={ctx.date_to}),TRUE)"
 
 
-def unique_person_title(ctx: FormulaContext) -> str:
-    # SUMPRODUCT compares text exactly; COUNTIFS would compare 18-digit IDs as 15-digit numbers.
-    # EXACT on &"" text, like the reader's keys: 123 equals "123", "abc" is not "ABC". Without
-    # the &"", LibreOffice's EXACT converts numbers in a range unlike the same number alone.
-    terms = "*".join(
-        f'EXACT({ctx.column_range(k)}&"",{ctx.anchored(k)}&"")'
-        for k in ("id_type", "id_number", "title_name")
-    )
-    return f"SUMPRODUCT({terms})<=1"
+# The sub-expressions several rules share, in the order of their helper columns (a later one
+# may use an earlier one).
+SUB_EXPRESSIONS: dict[str, Callable[[FormulaContext], str]] = {
+    "gb": gb_type,
+    "gb_shaped": gb_shaped,
+    "id_shape": id_shape,
+}
 
 
-def lint(formula: str, limit: int | None = MAX_DV_FORMULA) -> str:
+# --- the in-sheet duplicate check (two hidden helper columns) ---------------------------------
+
+_CASE_MARK = "^"
+
+
+def duplicate_key(ctx: FormulaContext) -> str:
+    """The row's (ID type, ID number, title) as one text that MATCH compares exactly, "" on a
+    row without any of them. The reader upper-cases ID numbers; type and title compare with
+    case, so every upper-case letter gets a mark (MATCH ignores case): "^" doubles first, so
+    two texts differ after marking whenever they differ at all. &"": a number equals its text,
+    as in the reader ("123" and 123 are one ID)."""
+    c, d, i = (ctx.anchored(k) for k in ("id_type", "id_number", "title_name"))
+    text = f'{c}&"{SEPARATOR}"&UPPER({d}&"")&"{SEPARATOR}"&{i}'
+    marked = f'SUBSTITUTE({text},"{_CASE_MARK}","{_CASE_MARK * 2}")'
+    for letter in string.ascii_uppercase:
+        marked = f'SUBSTITUTE({marked},"{letter}","{_CASE_MARK}{letter}")'
+    return f'IF(COUNTA({c},{d},{i})=0,"",{marked})'
+
+
+def first_occurrence(ctx: FormulaContext, key_letter: str) -> str:
+    """The Excel row of the first row, this one included, whose duplicate key equals this
+    row's; 0 on a row without a key (or one MATCH cannot take, over 255 characters).
+
+    A first-occurrence MATCH over the whole key column, not a SUMPRODUCT over the block per
+    row: every row looks up the same range, which LibreOffice indexes once per recalculation,
+    and the first match of a key is never below its own row."""
+    own = f"{key_letter}{ctx.first_row}"
+    block = f"${key_letter}${ctx.first_row}:${key_letter}${ctx.last_row}"
+    escaped = own
+    for ch in "~*?":  # MATCH's wildcards, "~" first
+        escaped = f'SUBSTITUTE({escaped},"{ch}","~{ch}")'
+    return f'IF({own}="",0,IFERROR(MATCH({escaped},{block},0)+{ctx.first_row - 1},0))'
+
+
+def lint(
+    formula: str, limit: int | None = MAX_DV_FORMULA, allowed: frozenset[str] = ALLOWED_FUNCTIONS
+) -> str:
     """Check a formula against Excel 2007/WPS limits; return it without a leading '='.
 
     Raises:
@@ -279,7 +385,7 @@ def lint(formula: str, limit: int | None = MAX_DV_FORMULA) -> str:
     if limit is not None and len(body) > limit:
         raise TemplateError("formula-too-long", f"{len(body)} > {limit}: {body[:80]}")
     for name in _FUNCTION.findall(_STRING.sub('""', body)):
-        if name not in ALLOWED_FUNCTIONS:
+        if name not in allowed:
             raise TemplateError("formula-function-not-allowed", name)
     if "{" in _STRING.sub('""', body):
         raise TemplateError("formula-array-constant", body[:80])

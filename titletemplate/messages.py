@@ -150,6 +150,7 @@ SHEET_HINTS: dict[str, str] = {
     "id-number-birth-date": "证件号码中的出生日期不存在",
     "id-number-checksum": "证件号码校验位错误",
     "id-number-prefix": "居住证号码开头不对",
+    "id-number-pattern": "证件号码不符合该证件类型的号码格式",
     "name-missing": "姓名未填写",
     "name-invalid": "姓名含有数字",
     "gender-missing": "性别未填写",
@@ -170,8 +171,9 @@ SHEET_HINTS: dict[str, str] = {
     "issuer-unknown": "发证机构不在已知机构名单中",
     "review-body-missing": "评审机构未填写",
     "review-body-unknown": "评审机构不在已知机构名单中",
-    "duplicate-person-title": "与本表其他行重复 (同一人同一职称)",
+    "duplicate-person-title": "与第 {n} 行重复(同一人同一职称)",
 }
+LEGACY_DUPLICATE_HINT = "与本表其他行重复 (同一人同一职称)"  # the layout-1 template's hint
 
 # --- Issue messages: one template per catalogue code ------------------------------------
 # Placeholders: {file} {sheet} {row} {column} {header} {value} {detail}.
@@ -471,6 +473,8 @@ FAILURES: dict[str, str] = {
     "output-path-too-long": "输出路径太长({detail},Windows 最多 259 个字符,Excel/WPS 也打不开更长路径下的文件)。请换一个路径较短的输出文件夹(如 D:\\职称汇总)。",
     "vocab-dir-missing": "字典文件夹不存在: {detail}。请检查 --vocab 或环境变量 TITLETEMPLATE_VOCAB。",
     "vocab-dir-exists": "目标文件夹中已有字典文件,不会覆盖: {detail}。如确需覆盖,请加 --force。",
+    "id-pattern-unsupported": "证件类型的号码格式(正则表达式)超出模板公式能表达的范围({detail}),请简化 id_types.yaml 中的 pattern。",
+    "vocab-list-wildcard": "字典中的列表含有 * ? ~ 字符({detail}),模板的公式无法准确比对,请删除这些字符。",
 }
 
 # --- CLI help (--help), by command path and option; "--opt" alone is shared by commands ------

@@ -316,7 +316,7 @@ RULES: tuple[Rule, ...] = (
         "id-number-checksum", ("id_number", "id_type"), _id_checksum, fx.id_number_checksum, dv=True
     ),
     Rule("id-number-prefix", ("id_number", "id_type"), _id_prefix, fx.id_number_prefix),
-    Rule("id-number-pattern", ("id_number", "id_type"), _id_pattern),
+    Rule("id-number-pattern", ("id_number", "id_type"), _id_pattern, fx.id_number_pattern),
     # No sheet formula: the 6,885 codes of stdnum.cn.loc would add ~71 KB (+12%) to every
     # template for a warning; the reader alone checks them (README, "Vocabularies").
     Rule("id-number-region-unknown", ("id_number", "id_type"), _id_region),
@@ -405,8 +405,11 @@ RULES: tuple[Rule, ...] = (
 )
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 
-# Checked across the rows of one sheet (Python side: dedupe.py); TRUE = this row is unique.
-SHEET_RULES: dict[str, FormulaBuilder] = {"duplicate-person-title": fx.unique_person_title}
+# Checked across the rows of one sheet (Python side: dedupe.py): the hidden key column's
+# formula, and the first-occurrence formula over that column (given the key's letter).
+SHEET_RULES: dict[str, tuple[FormulaBuilder, Callable[[fx.FormulaContext, str], str]]] = {
+    "duplicate-person-title": (fx.duplicate_key, fx.first_occurrence)
+}
 
 
 def evaluate(row: RowData, vocab: Vocab, rules: Sequence[Rule] = RULES) -> list[tuple[Rule, str]]:

@@ -39,8 +39,8 @@ from ..columns import (
     DATA_SHEET,
     FIRST_DATA_ROW,
     HEADER_ROW,
-    LAYOUT_VERSION,
     META_SHEET,
+    READABLE_LAYOUTS,
     TITLES_SHEET,
     VOCAB_SHEET,
 )
@@ -277,7 +277,7 @@ def _check_identity(
         raise SubmissionError("template-tampered", "signature")
     if identity.campaign != vocab.campaign.code:
         raise SubmissionError("template-wrong-campaign", identity.campaign)
-    if identity.layout_version != LAYOUT_VERSION:
+    if identity.layout_version not in READABLE_LAYOUTS:
         raise SubmissionError("template-layout-unknown", identity.layout_version)
     if identity.vocab_fingerprint != vocab.fingerprint:
         return [Issue("template-vocab-outdated", file, detail=identity.vocab_fingerprint[:12])]

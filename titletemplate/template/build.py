@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.exceptions import XlsxWriterException
 
 from .. import messages, privacy
-from ..columns import DATA_SHEET, META_SHEET, TITLES_SHEET, VOCAB_SHEET
+from ..columns import DATA_SHEET, LAYOUT_VERSION, META_SHEET, TITLES_SHEET, VOCAB_SHEET
 from ..errors import TemplateError
 from ..files import write_bytes_atomic
 from ..fingerprint import Identity, Origin, make_identity, template_id
@@ -69,6 +69,7 @@ def build_template(
     prefill: Sequence[Mapping[str, str]] = (),
     marks: Mapping[tuple[int, str], str] = MappingProxyType({}),
     origin: Origin | None = None,
+    layout: str = LAYOUT_VERSION,
 ) -> bytes:
     """The template for `unit` as xlsx bytes; the same arguments give the same bytes.
 
@@ -79,6 +80,8 @@ def build_template(
         marks: (prefill index, column key) -> Chinese message; that cell gets a red fill and
             the message as a comment.
         origin: a correction's source rows, signed into its identity.
+        layout: "1" builds the previous layout, as units may still return it (tests and the
+            clerk benchmark's baseline only).
 
     Raises:
         TemplateError: a formula or text breaks an Excel limit, or xlsxwriter refused a call.
@@ -87,9 +90,9 @@ def build_template(
     n = vocab.campaign.rows if rows is None else rows
     check_request(n, prefill, marks)
     created = _parse_issued_at(issued_at)
-    identity = make_identity(vocab, unit, issued_at, key, origin)
+    identity = make_identity(vocab, unit, issued_at, key, origin, layout=layout)
     password = sheet_password(key, identity.template_id)
-    sheet = compile_sheet(vocab, n)
+    sheet = compile_sheet(vocab, n, layout)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         try:

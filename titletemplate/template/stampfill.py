@@ -50,7 +50,14 @@ from ..fingerprint import Origin, make_identity
 from ..keys import sheet_password
 from ..vocab import Unit, Vocab
 from .build import build_template, write_sheets
-from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_comments, write_data_sheet
+from .datasheet import (
+    WORKBOOK_OPTIONS,
+    check_request,
+    formats,
+    shared_formula_xml,
+    write_comments,
+    write_data_sheet,
+)
 from .protection import WORKBOOK_PART, legacy_hash
 from .stamp import (
     SST_PART,
@@ -264,7 +271,8 @@ def _frame(probe: FillProbe, vocab: Vocab, rows: int) -> _Frame | None:
                 cells=False,
             )  # fmt: skip
             # The cells left out would have stretched the used range to the block's corners.
-            for row, col in ((ctx.first_row - 1, 0), (ctx.last_row - 1, _CHECK_COL)):
+            last_col = _CHECK_COL + max(len(sheet.shared) - 1, 0)
+            for row, col in ((ctx.first_row - 1, 0), (ctx.last_row - 1, last_col)):
                 checked(data._check_dimensions(row, col), "dimension")
             data.active = 1
             # The conditional formats and validations are the same for every row count;
@@ -274,6 +282,11 @@ def _frame(probe: FillProbe, vocab: Vocab, rows: int) -> _Frame | None:
             xml = _assembled(data).decode("utf-8")
         except (Warning, XlsxWriterException, TemplateError):
             return None
+    if sheet.shared:
+        # xlsxwriter gives each 16-row block the columns its cells span: the layout rows
+        # share their block with the first input rows, which reach the last helper column.
+        spans = f'spans="1:{_CHECK_COL + len(sheet.shared)}"'
+        xml = xml.replace(f'spans="1:{_CHECK_COL + 1}"', spans)
     protection = f'<sheetProtection password="{legacy_hash(probe.password)}"'
     if xml.count("</sheetData>") != 1 or xml.count(protection) != 1:
         return None
@@ -342,7 +355,8 @@ def _input_rows(
     or "input", then the check formula. Style indices are handed out at first use, in the
     same order as xlsxwriter's; None for a value xlsxwriter would truncate with a warning."""
     ctx = sheet.context
-    spans = f"1:{_CHECK_COL + 1}"  # every input row fills columns A to the check column
+    # Every input row fills columns A to the check column and its hidden helpers.
+    spans = f"1:{_CHECK_COL + max(len(sheet.shared), 1)}"
     chunks = [escape(c) for c in sheet.check_chunks]
     out: list[str] = []
     for i, r in enumerate(range(ctx.first_row, ctx.last_row + 1)):
@@ -359,6 +373,12 @@ def _input_rows(
             index = table._get_shared_string_index(value)
             out.append(f'<c r="{column.letter}{r}" s="{style}" t="s"><v>{index}</v></c>')
         check = fmt["check"]._get_xf_index()
+        if sheet.shared:
+            for j, helper in enumerate(sheet.shared):
+                f = shared_formula_xml(sheet, j, r)
+                out.append(f'<c r="{helper.letter}{r}" s="{check}">{f}<v></v></c>')
+            out.append("</row>")
+            continue
         formula = str(r).join(chunks)
         out.append(f'<c r="{CHECK_LETTER}{r}" s="{check}"><f>{formula}</f><v></v></c></row>')
     return "".join(out)

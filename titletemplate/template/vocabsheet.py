@@ -17,18 +17,27 @@ from xlsxwriter.utility import xl_col_to_name
 
 from .. import formulas as fx
 from .. import idcard, messages
-from ..columns import BY_KEY, CHECK_LETTER, COLUMNS, FIRST_DATA_ROW, VOCAB_SHEET
+from ..columns import BY_KEY, CHECK_LETTER, COLUMNS, FIRST_DATA_ROW, LAYOUT_VERSION, VOCAB_SHEET
 from ..errors import Severity, TemplateError
-from ..rules import RULES, SHEET_RULES
-from ..vocab import Vocab
+from ..rules import RULES
+from ..vocab import PATTERN, Vocab
+from .checkcolumn import (
+    HELPER_FIRST_COLUMN,
+    HelperColumn,
+    layout_1,
+    layout_2,
+    quote,
+    row_blank,
+    row_chunks,
+    with_subs,
+)
 
 # Excel 2007 limits (Excel specifications and limits; MS-OI29500 for the 224).
-MAX_CELL_FORMULA = 8192
-MAX_NESTING = 64
 MAX_DV_TITLE = 32
 MAX_DV_PROMPT = 255
 MAX_DV_ERROR = 224  # not 255: Excel truncates or rejects longer validation error texts
 MAX_CF_FORMULA = fx.MAX_DV_FORMULA  # the conditional-format dialog has the same 255 limit
+MAX_DV_BODY = 240  # headroom under MAX_DV_FORMULA for a validation's formula
 
 # Dropdowns: column key -> (workbook name, error style). Series and level allow free text
 # ("warning") because the notice says to copy the certificate when no option fits.
@@ -42,16 +51,11 @@ LIST_VALIDATIONS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 CASCADE_COLUMN = "title_name"
-# Where each sheet-wide rule goes as a validation. A cell holds one validation only: the ID
-# column's is full (precision + checksum = 255 of 255 characters) and the title column holds
-# the cascading list, so the duplicate check sits on the issuer, the first column typed after
-# every key column (id_type, id_number, title_name) of the row is filled in.
-SHEET_RULE_COLUMNS: Mapping[str, str] = MappingProxyType({"duplicate-person-title": "issuer"})
-
-_TOKEN = re.compile(
-    r'(?P<string>"(?:[^"]|"")*")'
-    r"|(?<![A-Za-z0-9_$.])(?P<col>\$?[A-Z]{1,3})(?P<row>[0-9]+)(?![A-Za-z0-9_(])"
-)
+# The duplicate check as a validation sits on the issuer, the first column typed after every
+# key column (id_type, id_number, title_name) of the row is filled in; it reads the hidden
+# first-occurrence column, which is up to date by then.
+DUPLICATE_COLUMN = "issuer"
+_WILDCARDS = re.compile(r"[~*?]")
 
 
 def checked(rc: Any, what: str) -> None:
@@ -75,7 +79,9 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-def _title_lists(vocab: Vocab) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+def _title_lists(
+    vocab: Vocab,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Title key, canonical key and name columns, row-aligned.
 
     Each series+level group is contiguous: canonical names first, then aliases. The dropdown
@@ -103,6 +109,7 @@ def vocab_lists(vocab: Vocab) -> tuple[VocabList, ...]:
     """Every list the formulas reference by name, in sheet-column order."""
     current = [r.display for r in vocab.current_regions]
     keys, canonical, names = _title_lists(vocab)
+    pairs = tuple(f"{k}{fx.SEPARATOR}{n}" for k, n in zip(keys, names, strict=True))
     return (
         VocabList(fx.N_REGION, _unique(current)),
         VocabList(
@@ -116,6 +123,7 @@ def vocab_lists(vocab: Vocab) -> tuple[VocabList, ...]:
         VocabList(fx.N_TITLE_KEY, keys),
         VocabList(fx.N_TITLE_KEY_CANONICAL, canonical),
         VocabList(fx.N_TITLE, names),
+        VocabList(fx.N_TITLE_PAIR, pairs),
         VocabList(fx.N_ORG, _unique([n for o in vocab.orgs for n in (o.name, *o.former)])),
         VocabList(fx.N_POS, tuple(range(1, 18))),
         VocabList(fx.N_WEIGHT, idcard.WEIGHTS),
@@ -135,6 +143,9 @@ def write_vocab_sheet(workbook: Any, sheet: Any, lists: tuple[VocabList, ...], t
     for col, vlist in enumerate(lists):
         if not any(v != "" for v in vlist.values):
             raise TemplateError("vocab-list-empty", vlist.name)
+        # The sheet's lookups (formulas._in) rely on lists without MATCH's wildcards.
+        if any(isinstance(v, str) and _WILDCARDS.search(v) for v in vlist.values):
+            raise TemplateError("vocab-list-wildcard", vlist.name)
         checked(sheet.write_string(0, col, vlist.name, text), vlist.name)
         for row, value in enumerate(vlist.values, start=1):
             if isinstance(value, int):
@@ -174,10 +185,21 @@ class SheetFormulas:
     check_chunks: tuple[str, ...]  # `check` split at its row numbers, see `check_formula`
     summary: str
     highlights: tuple[Highlight, ...]
+    layout: str = LAYOUT_VERSION
+    # Layout 2: hidden columns after the check column (own-row hints, duplicate key, first
+    # occurrence), written with the check column as shared formulas.
+    helpers: tuple[HelperColumn, ...] = ()
 
     def check_formula(self, row: int) -> str:
         """The self-check formula moved to the 1-based Excel `row`."""
         return str(row).join(self.check_chunks)
+
+    @property
+    def shared(self) -> tuple[HelperColumn, ...]:
+        """The check column and the helpers, each one shared formula down the input block."""
+        if not self.helpers:
+            return ()
+        return (HelperColumn(CHECK_LETTER, self.check), *self.helpers)
 
 
 def formula_context(vocab: Vocab, rows: int) -> fx.FormulaContext:
@@ -188,6 +210,7 @@ def formula_context(vocab: Vocab, rows: int) -> fx.FormulaContext:
         date_from=int(campaign.issue_date_from.strftime("%Y%m%d")),
         date_to=int(campaign.issue_date_to.strftime("%Y%m%d")),
         prefixed_types=tuple((t.name, t.prefixes) for t in vocab.id_types if t.prefixes),
+        pattern_types=tuple((t.name, t.pattern) for t in vocab.id_types if t.check == PATTERN),
     )
 
 
@@ -214,17 +237,28 @@ def _texts(key: str, error_style: str | None) -> dict[str, Any]:
     return texts
 
 
-def _custom_terms(key: str, ctx: fx.FormulaContext) -> list[tuple[str, str]]:
+def _custom_terms(key: str, ctx: fx.FormulaContext, dup: str | None) -> list[tuple[str, str]]:
+    """The column's rules that go into its validation, in table order, as long as they fit
+    (with headroom) in Excel's 255 characters; the check column shows every rule anyway."""
     terms = [
         (rule.code, rule.formula(ctx))
         for rule in RULES
         if rule.dv and rule.formula is not None and rule.target == key
     ]
-    terms += [(code, SHEET_RULES[code](ctx)) for code, k in SHEET_RULE_COLUMNS.items() if k == key]
-    return terms
+    if dup is not None and key == DUPLICATE_COLUMN:
+        terms.append(("duplicate-person-title", dup))
+    kept: list[tuple[str, str]] = []
+    for term in terms:
+        if len(_and([f for _, f in [*kept, term]])) <= MAX_DV_BODY:
+            kept.append(term)
+    return kept
 
 
-def _validations(ctx: fx.FormulaContext) -> tuple[Validation, ...]:
+def _and(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+
+
+def _validations(ctx: fx.FormulaContext, dup: str | None) -> tuple[Validation, ...]:
     out: list[Validation] = []
     for column in COLUMNS:
         key = column.key
@@ -237,9 +271,8 @@ def _validations(ctx: fx.FormulaContext) -> tuple[Validation, ...]:
             source = "=" + fx.lint(fx.title_dropdown(ctx))
             options = {"validate": "list", "source": source, **_texts(key, "stop")}
             out.append(Validation(key, MappingProxyType(options)))
-        elif terms := _custom_terms(key, ctx):
-            parts = [f for _, f in terms]
-            body = parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+        elif terms := _custom_terms(key, ctx, dup):
+            body = _and([f for _, f in terms])
             options = {"validate": "custom", "value": "=" + fx.lint(body), **_texts(key, "stop")}
             out.append(Validation(key, MappingProxyType(options), tuple(c for c, _ in terms)))
         else:  # free text: the prompt is the only help
@@ -248,62 +281,10 @@ def _validations(ctx: fx.FormulaContext) -> tuple[Validation, ...]:
     return tuple(out)
 
 
-def _quote(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-def nesting_depth(formula: str) -> int:
-    """Deepest parenthesis nesting outside string literals (>= Excel's function nesting)."""
-    depth = deepest = 0
-    for ch in _TOKEN.sub(lambda m: '""' if m.group("string") else m.group(0), formula):
-        if ch == "(":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch == ")":
-            depth -= 1
-    return deepest
-
-
-def _row_blank(ctx: fx.FormulaContext) -> str:
-    return f"COUNTA(${COLUMNS[0].letter}{ctx.first_row}:${COLUMNS[-1].letter}{ctx.first_row})"
-
-
-def _check(ctx: fx.FormulaContext) -> str:
-    """First failing error rule's hint in table order, then the duplicate check, else ""."""
-    items = [
-        (rule.formula(ctx), messages.SHEET_HINTS[rule.code])
-        for rule in RULES
-        if rule.formula is not None and rule.severity is Severity.ERROR
-    ]
-    items += [(build(ctx), messages.SHEET_HINTS[code]) for code, build in SHEET_RULES.items()]
-    body = '""'
-    for formula, hint in reversed(items):
-        body = f"IF(NOT({formula}),{_quote(hint)},{body})"
-    full = fx.lint(f'IF({_row_blank(ctx)}=0,"",{body})', limit=MAX_CELL_FORMULA)
-    if nesting_depth(full) > MAX_NESTING:
-        raise TemplateError("formula-too-deep", f"{nesting_depth(full)} > {MAX_NESTING}")
-    return full
-
-
-def row_chunks(formula: str, row: int) -> tuple[str, ...]:
-    """Split `formula` at the row number of each row-relative reference, which must be `row`."""
-    chunks: list[str] = []
-    last = 0
-    for match in _TOKEN.finditer(formula):
-        if match.group("string"):
-            continue  # absolute rows ($C$8) never match the reference pattern at all
-        if int(match.group("row")) != row:
-            raise ValueError(f"reference {match.group(0)} is not on row {row}")
-        chunks.append(formula[last : match.start("row")])
-        last = match.end("row")
-    chunks.append(formula[last:])
-    return tuple(chunks)
-
-
 def _summary(ctx: fx.FormulaContext) -> str:
     before, after = messages.CHECK_SUMMARY.split("{n}")
     col = f"${CHECK_LETTER}${ctx.first_row}:${CHECK_LETTER}${ctx.last_row}"
-    return fx.lint(f'{_quote(before)}&SUMPRODUCT(--({col}<>""))&{_quote(after)}', limit=None)
+    return fx.lint(f'{quote(before)}&SUMPRODUCT(--({col}<>""))&{quote(after)}', limit=None)
 
 
 def _highlight(guards: list[str], terms: list[str]) -> str:
@@ -313,15 +294,20 @@ def _highlight(guards: list[str], terms: list[str]) -> str:
 
 
 def _pack(key: str, severity: Severity, ctx: fx.FormulaContext) -> list[Highlight]:
-    """As few conditional formats as fit 255 characters, each OR-ing rules in table order."""
-    terms = [
-        rule.formula(ctx)
-        for rule in RULES
-        if rule.formula is not None and rule.target == key and rule.severity is severity
-    ]
-    guards = [f"{_row_blank(ctx)}>0"]
+    """As few conditional formats as fit 255 characters, each OR-ing rules in table order. A
+    rule whose own formula does not fit highlights the cell while it is the row's first
+    problem, i.e. while the check column shows its hint."""
+    guards = [f"{row_blank(ctx)}>0"]
     if severity is not Severity.ERROR:  # warnings judge a value; blanks are errors elsewhere
         guards.append(f'{ctx.cell(key)}<>""')
+    terms = []
+    for rule in RULES:
+        if rule.formula is None or rule.target != key or rule.severity is not severity:
+            continue
+        term = rule.formula(ctx)
+        if len(_highlight(guards, [term])) > MAX_CF_FORMULA:
+            term = f"${CHECK_LETTER}{ctx.first_row}<>{quote(messages.SHEET_HINTS[rule.code])}"
+        terms.append(term)
     groups: list[list[str]] = []
     for term in terms:
         if groups and len(_highlight(guards, [*groups[-1], term])) <= MAX_CF_FORMULA:
@@ -334,14 +320,22 @@ def _pack(key: str, severity: Severity, ctx: fx.FormulaContext) -> list[Highligh
     ]
 
 
-def compile_sheet(vocab: Vocab, rows: int) -> SheetFormulas:
-    """Every formula of the data sheet, linted.
+def compile_sheet(vocab: Vocab, rows: int, layout: str = LAYOUT_VERSION) -> SheetFormulas:
+    """Every formula of the data sheet, linted; `layout` "1" gives the previous layout's check
+    column (for tests and the benchmark's baseline).
 
     Raises:
         TemplateError: a formula breaks an Excel 2007/WPS limit; nothing is written then.
     """
     ctx = formula_context(vocab, rows)
-    check = _check(ctx)
+    helpers: tuple[HelperColumn, ...] = ()
+    if layout == "1":
+        check, dup = layout_1(ctx), None
+    elif layout == LAYOUT_VERSION:
+        ctx = with_subs(ctx, HELPER_FIRST_COLUMN)
+        check, helpers, dup = layout_2(ctx)
+    else:
+        raise ValueError(f"unknown layout {layout!r}")
     highlights = [
         h
         for severity in (Severity.ERROR, Severity.WARNING)
@@ -350,9 +344,11 @@ def compile_sheet(vocab: Vocab, rows: int) -> SheetFormulas:
     ]
     return SheetFormulas(
         context=ctx,
-        validations=_validations(ctx),
+        validations=_validations(ctx, dup),
         check=check,
         check_chunks=row_chunks(check, ctx.first_row),
         summary=_summary(ctx),
         highlights=tuple(highlights),
+        layout=layout,
+        helpers=helpers,
     )
