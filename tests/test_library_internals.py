@@ -1,7 +1,8 @@
 """The fast template builders (template/stamp.py, template/stampfill.py) drive XlsxWriter and
-zipfile below their public API. This test names every internal they touch, so that a new
-release that renames or drops one fails here, loudly, and not somewhere in a byte comparison;
-and it proves that any failure of a fast builder falls back to the public-API build."""
+zipfile below their public API, all through template/xlsxinternals.py. This test names every
+internal used there, so that a new release that renames or drops one fails here, loudly, and
+not somewhere in a byte comparison; and it proves that any failure of a fast builder falls
+back to the public-API build."""
 
 from __future__ import annotations
 

@@ -30,12 +30,11 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from xlsxwriter.custom import Custom
-from xlsxwriter.sharedstrings import SharedStrings
 
 from ..fingerprint import Identity, Origin, make_identity
 from ..keys import sheet_password
 from ..vocab import Unit, Vocab
+from . import xlsxinternals as xi
 from .protection import WORKBOOK_PART, identity_properties, legacy_hash
 
 SST_PART = "xl/sharedStrings.xml"
@@ -141,22 +140,8 @@ def unit_strings(identity: Identity) -> tuple[str, ...]:
             identity.signature)  # fmt: skip
 
 
-def _si(text: str) -> str:
-    """The `<si>` element xlsxwriter writes for `text`."""
-    writer = SharedStrings()
-    writer._set_filehandle(io.StringIO())
-    writer._write_si(text)
-    out: str = writer.fh.getvalue()
-    return out
-
-
 def _custom_xml(identity: Identity) -> bytes:
-    writer = Custom()
-    writer._set_filehandle(io.StringIO())
-    writer._set_properties([(name, value, "text") for name, value in identity_properties(identity)])
-    writer._assemble_xml_file()
-    text: str = writer.fh.getvalue()
-    return text.encode("utf-8")
+    return xi.custom_xml(identity_properties(identity))
 
 
 def _sst_strings(xml: str) -> list[str]:
@@ -180,7 +165,7 @@ def make_probe(
     if SST_PART not in parts or CUSTOM_PART not in parts:
         return None
     sst = parts[SST_PART].decode("utf-8")
-    si = tuple(_si(s) for s in unit_strings(identity))
+    si = tuple(xi.si_element(s) for s in unit_strings(identity))
     if any(sst.count(x) != 1 for x in si) or _custom_xml(identity) != parts[CUSTOM_PART]:
         return None
     strings = _sst_strings(sst)
@@ -216,7 +201,7 @@ def stamped_parts(probe: Probe, identity: Identity, password: str) -> dict[str, 
     """The probe's parts with `identity`'s unit strings, properties and password hashes; None
     when the stamp does not apply (see the module docstring)."""
     values = unit_strings(identity)
-    si = [_si(v) for v in values]
+    si = [xi.si_element(v) for v in values]
     if (
         not identity.unit_name
         or len(set(values)) != len(values)
@@ -264,6 +249,5 @@ def zip_parts(probe: Probe, parts: dict[str, bytes], heads: dict[str, Head]) -> 
                 continue
             info.file_size = len(part)  # what writestr does before it opens the entry
             with zout.open(info, "w") as dest:
-                dest._compressor = compressor  # type: ignore[attr-defined]
-                dest.write(part)
+                xi.write_entry(dest, part, compressor)
     return out.getvalue()

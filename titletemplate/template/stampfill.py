@@ -39,16 +39,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.comments import Comments
 from xlsxwriter.exceptions import XlsxWriterException
-from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
-from xlsxwriter.styles import Styles
 from xlsxwriter.vml import Vml
-from xlsxwriter.worksheet import Worksheet
 
 from ..columns import CHECK_LETTER, COLUMNS, DATA_SHEET
 from ..errors import TemplateError
 from ..fingerprint import Origin, make_identity
 from ..keys import sheet_password
 from ..vocab import Unit, Vocab
+from . import xlsxinternals as xi
 from .build import build_template, write_sheets
 from .datasheet import (
     WORKBOOK_OPTIONS,
@@ -124,7 +122,6 @@ class _DataSheet:
 
 
 _probes: dict[tuple[str, bytes, str, bool], FillProbe | None] = {}
-_prepared: dict[tuple[str, bool], str] = {}
 _styles: dict[tuple[Any, ...], bytes] = {}
 
 
@@ -191,7 +188,7 @@ def make_fill_probe(
     table = book.str_table
     strings = dict(table.string_table)
     sst = base.parts[SST_PART]
-    if _sst(strings, table.count) != sst or not sst.endswith(b"</sst>"):
+    if xi.sst(strings, table.count) != sst or not sst.endswith(b"</sst>"):
         return None
     counts = f'count="{table.count}" uniqueCount="{table.unique_count}"'.encode()
     values = unit_strings(identity)
@@ -247,7 +244,7 @@ def fill(
     count = probe.other_refs + own.refs
     counts = f'count="{count}" uniqueCount="{len(strings) + len(own.new_strings)}"'.encode()
     sst = parts[SST_PART].replace(probe.counts, counts, 1)
-    parts[SST_PART] = sst[: -len(b"</sst>")] + _si_elements(own.new_strings) + b"</sst>"
+    parts[SST_PART] = sst[: -len(b"</sst>")] + xi.si_elements(own.new_strings) + b"</sst>"
     area = f">{escape(frame.print_area)}<".encode()
     parts[WORKBOOK_PART] = parts[WORKBOOK_PART].replace(probe.print_area, area, 1)
     return zip_parts(probe.base, parts, probe.heads)
@@ -273,13 +270,13 @@ def _frame(probe: FillProbe, vocab: Vocab, rows: int) -> _Frame | None:
             # The cells left out would have stretched the used range to the block's corners.
             last_col = _CHECK_COL + max(len(sheet.shared) - 1, 0)
             for row, col in ((ctx.first_row - 1, 0), (ctx.last_row - 1, last_col)):
-                checked(data._check_dimensions(row, col), "dimension")
+                checked(xi.check_dimensions(data, row, col), "dimension")
             data.active = 1
             # The conditional formats and validations are the same for every row count;
             # xlsxwriter spends ~15 ms a sheet on their _xlfn prefixes.
-            data._prepare_formula = _prepare_cached(data)
+            xi.cache_formula_preparation(data)
             data.comments = {}  # else the rows of comments would be written, empty
-            xml = _assembled(data).decode("utf-8")
+            xml = xi.assembled(data).decode("utf-8")
         except (Warning, XlsxWriterException, TemplateError):
             return None
     if sheet.shared:
@@ -313,30 +310,30 @@ def _render(
         warnings.simplefilter("error")
         try:
             write_comments(data, fmt, vocab, unit, frame.sheet, marks)
-            book._prepare_vml()
+            xi.prepare_vml(book)
         except (Warning, XlsxWriterException, TemplateError):
             return None
     for name in frame.styles:  # the frame's styles come first, as in the sheet
-        fmt[name]._get_xf_index()
+        xi.xf_index(fmt[name])
     for name in frame.dxf_styles:
-        fmt[name]._get_dxf_index()
+        xi.dxf_index(fmt[name])
     block = _input_rows(book.str_table, fmt, frame.sheet, prefill, marks)
     if block is None:
         return None
     xml = frame.xml.replace("</sheetData>", block + "</sheetData>", 1)
     parts = {DATA_PART: xml.encode("utf-8")}
-    parts[COMMENTS_PART] = _assembled(Comments(), data.comments_list)
-    parts[VML_PART] = _assembled(
+    parts[COMMENTS_PART] = xi.assembled(Comments(), data.comments_list)
+    parts[VML_PART] = xi.assembled(
         Vml(), data.vml_data_id, data.vml_shape_id, data.comments_list, data.buttons_list
     )
     for name in FORMAT_ORDER:  # the titles sheet comes next, then the text of the hidden ones
-        fmt[name]._get_xf_index()
-    text_xf = fmt["text"]._get_xf_index()
+        xi.xf_index(fmt[name])
+    text_xf = xi.xf_index(fmt["text"])
     # styles.xml lists the formats in style-index order, which their first uses decide.
     order = (book.has_comments, *((f.xf_index, f.dxf_index) for f in book.formats))
     if order not in _styles:
         _bounded(_styles)
-        _styles[order] = _styles_xml(book)
+        _styles[order] = xi.styles_xml(book)
     parts[STYLES_PART] = _styles[order]
     table = book.str_table
     new = list(table.string_table)[len(strings) :]
@@ -363,16 +360,16 @@ def _input_rows(
         values = prefill[i] if i < len(prefill) else {}
         out.append(f'<row r="{r}" spans="{spans}">')
         for column in COLUMNS:
-            style = fmt["marked" if (i, column.key) in marks else "input"]._get_xf_index()
+            style = xi.xf_index(fmt["marked" if (i, column.key) in marks else "input"])
             value = values.get(column.key, "")
             if not value:
                 out.append(f'<c r="{column.letter}{r}" s="{style}"/>')
                 continue
             if len(value) > _MAX_STRING:
                 return None
-            index = table._get_shared_string_index(value)
+            index = xi.shared_string_index(table, value)
             out.append(f'<c r="{column.letter}{r}" s="{style}" t="s"><v>{index}</v></c>')
-        check = fmt["check"]._get_xf_index()
+        check = xi.xf_index(fmt["check"])
         if sheet.shared:
             for j, helper in enumerate(sheet.shared):
                 f = shared_formula_xml(sheet, j, r)
@@ -390,68 +387,8 @@ def _bare_sheet(strings: Mapping[str, int]) -> tuple[Any, dict[str, Any], Any]:
     book = xlsxwriter.Workbook(io.BytesIO(), dict(WORKBOOK_OPTIONS))
     fmt = formats(book)
     data = book.add_worksheet(DATA_SHEET)
-    book.str_table.string_table = dict(strings)
-    book.str_table.unique_count = len(strings)
+    xi.seed_strings(book, strings)
     return book, fmt, data
-
-
-def _styles_xml(book: Any) -> bytes:
-    """styles.xml as Workbook.close writes it, once every style index is given out."""
-    book._prepare_format_properties()
-    styles = Styles()
-    styles._set_style_properties(
-        [
-            book.xf_formats,
-            book.palette,
-            book.font_count,
-            book.num_formats,
-            book.border_count,
-            book.fill_count,
-            book.custom_colors,
-            book.dxf_formats,
-            book.has_comments,
-        ]
-    )
-    return _assembled(styles)
-
-
-def _assembled(writer: Any, *args: Any) -> bytes:
-    writer._set_filehandle(io.StringIO())
-    writer._assemble_xml_file(*args)
-    text: str = writer.fh.getvalue()
-    return text.encode("utf-8")
-
-
-def _si_elements(strings: Sequence[str]) -> bytes:
-    writer = SharedStrings()
-    writer._set_filehandle(io.StringIO())
-    for text in strings:
-        writer._write_si(text)
-    out: str = writer.fh.getvalue()
-    return out.encode("utf-8")
-
-
-def _sst(strings: Mapping[str, int], count: int) -> bytes:
-    """sharedStrings.xml for a table, as xlsxwriter writes it."""
-    table = SharedStringTable()
-    table.string_table, table.count, table.unique_count = dict(strings), count, len(strings)
-    table._sort_string_data()
-    writer = SharedStrings()
-    writer.string_table = table
-    return _assembled(writer)
-
-
-def _prepare_cached(sheet: Any) -> Any:
-    """xlsxwriter's formula preparation for `sheet`, remembered per formula."""
-
-    def prepare(formula: str, expand_future_functions: bool = False) -> str:
-        key = (formula, expand_future_functions)
-        if key not in _prepared:
-            _bounded(_prepared, 4096)
-            _prepared[key] = Worksheet._prepare_formula(sheet, formula, expand_future_functions)
-        return _prepared[key]
-
-    return prepare
 
 
 def _bounded(cache: dict[Any, Any], size: int = _CACHE_SIZE) -> None:
