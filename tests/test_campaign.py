@@ -4,6 +4,7 @@ with a unit that sends its whole template again."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -119,6 +120,15 @@ def test_a_correction_replaces_exactly_its_source_rows(env: Env, tmp_path: Path)
     ]
     book.close()
     assert names == ["赵敏"]
+    # errors.xlsx and report.json add what is still open in the whole campaign.
+    book = openpyxl.load_workbook(second.errors_xlsx, read_only=True)
+    still = [r[:5] for r in book["全部未解决错误"].iter_rows(min_row=2, values_only=True)]
+    book.close()
+    assert still == [(SCHOOL, "c1.xlsx", DATA_SHEET, 9, "J")]
+    report = json.loads(second.report_json.read_text("utf-8"))
+    assert [(i["code"], i["row"]) for i in report["campaign"]["open_issues"]] == [
+        ("issue-date-invalid", 9)
+    ]
     # The same file again changes nothing.
     third = _run(env, [returned], tmp_path / "r3", db, THIRD)
     assert issues(third)[0] == ("file-already-ingested", None, "")

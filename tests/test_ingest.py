@@ -92,7 +92,7 @@ def test_a_newer_submission_of_a_template_supersedes_the_older(env: Env, tmp_pat
     assert [(r.issue.code, r.file_name) for r in result.issues] == [
         ("submission-superseded", "v1.xlsx")
     ]
-    assert [r[4] for r in sheet_rows(result.consolidated_xlsx)[2:]] == ["周静", "孙强", "李四"]
+    assert [r[4] for r in sheet_rows(result.consolidated_xlsx)[4:]] == ["周静", "孙强", "李四"]
     assert _db_rows(result) == [  # history keeps the older rows
         ("v1.xlsx", 8, "valid"),
         ("v1.xlsx", 9, "valid"),
@@ -110,7 +110,7 @@ def test_two_versions_in_one_batch_keep_the_later_path(env: Env, tmp_path: Path)
         ("a.xlsx", "submission-superseded"),
         ("b.xlsx", ""),
     ]
-    assert [r[4] for r in sheet_rows(result.consolidated_xlsx)[2:]] == ["王芳"]
+    assert [r[4] for r in sheet_rows(result.consolidated_xlsx)[4:]] == ["王芳"]
 
 
 def test_a_file_returned_on_the_previous_layout_is_read_and_checked_as_before(
@@ -189,7 +189,7 @@ def test_a_conflict_with_an_earlier_run_reports_both_rows(env: Env, tmp_path: Pa
     assert sorted(p.name for p in third.corrections) == sorted(
         [f"{SCHOOL}.xlsx", f"{DISTRICT}.xlsx", f"{OFFICE}.xlsx", f"{PORT}.xlsx"]
     )
-    assert len(sheet_rows(third.consolidated_xlsx)) == 2
+    assert len(sheet_rows(third.consolidated_xlsx)) == 4 + 0  # the top rows, no row is valid
 
 
 def test_same_person_and_title_through_two_channels(env: Env, tmp_path: Path) -> None:
@@ -265,7 +265,7 @@ def test_split_by_office_puts_rows_on_their_review_office_sheet(env: Env, tmp_pa
     _fill(env, SCHOOL, tmp_path / "in" / "a.xlsx", rows)
     result = _run(env, [tmp_path / "in"], tmp_path / "out", split_by_office=True)
     wb = openpyxl.load_workbook(result.consolidated_xlsx, read_only=True)
-    sheets = {ws.title: [r[4] for r in ws.iter_rows(min_row=3, values_only=True)] for ws in wb}
+    sheets = {ws.title: [r[4] for r in ws.iter_rows(min_row=5, values_only=True)] for ws in wb}
     wb.close()
     assert sheets == {
         "日照市人力资源和社会保障局": ["李四"],
@@ -290,7 +290,7 @@ def test_csv_cells_cannot_run_as_formulas(env: Env, tmp_path: Path) -> None:
     lines = result.consolidated_csv.read_text("utf-8-sig").splitlines()
     assert lines[1].split(",")[3:5] == ["371102198506120034", "'=张三"]
     assert lines[1].split(",")[10:] == ["'+山东省人力资源和社会保障厅", "'@X"]
-    assert sheet_rows(result.consolidated_xlsx)[2][4] == "=张三"  # a string, not a formula
+    assert sheet_rows(result.consolidated_xlsx)[4][4] == "=张三"  # a string, not a formula
 
 
 def test_a_private_key_of_another_pair_is_refused(env: Env, tmp_path: Path) -> None:

@@ -83,7 +83,7 @@ def test_the_csv_holds_the_rows_of_the_workbook(
     xlsx_rows = []
     assert book.sheet_names == ["日照市人力资源和社会保障局", "日照市教育局", "未分配"]
     for name in book.sheet_names:
-        _title, headers, *rows = book.get_sheet_by_name(name).to_python()
+        _title, _signer, _numbers, headers, *rows = book.get_sheet_by_name(name).to_python()
         assert headers == header
         xlsx_rows += rows
     # the school's li, wang and zhao (not the bad ID, not the duplicate); the port's sun, zhou

@@ -22,6 +22,8 @@ from titletemplate import messages
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
 from titletemplate.reports import report
+from titletemplate.reports.errorbook import write_errors
+from titletemplate.reports.printing import WidthFit
 from titletemplate.reports.report import (
     FileSummary,
     mask_value,
@@ -29,7 +31,6 @@ from titletemplate.reports.report import (
     sheet_name,
     totals,
     write_consolidated,
-    write_errors,
     write_report_json,
 )
 from titletemplate.vocab import Vocab
@@ -60,6 +61,14 @@ def test_ids_are_masked_by_position_and_other_text_by_pattern() -> None:
     assert mask_value("D", "") == ""
 
 
+TOP_ROWS = [  # as calamine reads the consolidated sheet's top rows
+    [messages.TITLE_LINE] + [""] * 11,
+    [messages.UNIT_LABEL, "", *[""] * 6, messages.SIGNER_LABEL, "", "", ""],
+    [float(n) for n in range(1, 13)],
+    [c.header for c in COLUMNS],
+]
+
+
 def _row(**changes: str) -> tuple[str, ...]:
     values = {**GOOD, **changes}
     return tuple(values[c.key] for c in COLUMNS)
@@ -76,7 +85,7 @@ def test_consolidated_csv_is_bom_utf8_and_formula_safe(tmp_path: Path, vocab: Vo
     assert lines[2].split(",")[10:] == ["'@SUM(A1)", "'\tx"]
     book = sheet_rows(xlsx)
     assert book[0][0] == "附件 1: 数据梳理格式模板 (职称证书信息)"
-    assert (book[2][4], book[3][1]) == ("=1+2", "-12")
+    assert (book[4][4], book[5][1]) == ("=1+2", "-12")
 
 
 def test_split_sheets_follow_routing_order_with_unassigned_last(
@@ -93,7 +102,7 @@ def test_split_sheets_follow_routing_order_with_unassigned_last(
     )
     wb = openpyxl.load_workbook(xlsx, read_only=True)
     assert wb.sheetnames == ["日照市教育局", "未分配"]
-    assert [r[1] for r in wb["未分配"].iter_rows(min_row=3, values_only=True)] == [
+    assert [r[1] for r in wb["未分配"].iter_rows(min_row=5, values_only=True)] == [
         "鲁0120200000001",
         "X",
     ]
@@ -130,15 +139,17 @@ def test_consolidated_reads_back_the_same_in_openpyxl_and_calamine(
     wb = openpyxl.load_workbook(xlsx)
     assert wb.sheetnames == [messages.DATA_SHEET_NAME]
     ws = wb.active
-    assert ws.freeze_panes == "A3"
+    assert ws.freeze_panes == "A5"
     assert ws["A1"].value == messages.TITLE_LINE and ws["A1"].font.b
-    assert [c.value for c in ws[2]] == headers and all(c.font.b for c in ws[2])
+    assert [c.value for c in ws[4]] == headers and all(c.font.b for c in ws[4])
     widths = {}  # equal neighbours share one <col> element, as xlsxwriter writes them
     for dim in ws.column_dimensions.values():
         widths |= dict.fromkeys(range(dim.min, dim.max + 1), dim.width)
-    # xlsxwriter's width: whole pixels of Calibri 11 plus padding
-    assert widths == {i: pytest.approx(c.width + 5 / 7, abs=0.01) for i, c in enumerate(COLUMNS, 1)}
-    data = list(ws.iter_rows(min_row=3))
+    # Fitted to the text: the awkward rows reach the cap of 60 characters but in G and H
+    # (series, level) (xlsxwriter's width: whole pixels of Calibri 11 plus padding).
+    fitted = {i: 60.0 for i in range(1, 13)} | {7: 18.0, 8: 10.0}
+    assert widths == {i: pytest.approx(w + 5 / 7, abs=0.01) for i, w in fitted.items()}
+    data = list(ws.iter_rows(min_row=5))
     assert len(data) == len(rows)
     for cells, want in zip(data, rows, strict=True):
         # openpyxl does not decode Excel's _xHHHH_ escapes of control characters
@@ -150,8 +161,7 @@ def test_consolidated_reads_back_the_same_in_openpyxl_and_calamine(
         assert {c.data_type for c in cells if c.value is not None} == {"s"}  # "=1+2" is text
     assert _calamine(xlsx) == {
         messages.DATA_SHEET_NAME: [
-            [messages.TITLE_LINE] + [""] * 11,
-            headers,
+            *TOP_ROWS,
             *([*r] for r in rows),
         ]
     }
@@ -166,12 +176,12 @@ def test_split_consolidated_reads_back_per_office_in_calamine(tmp_path: Path, vo
     sheets = _calamine(xlsx)
     assert list(sheets) == ["日照市教育局", messages.UNASSIGNED_SHEET]
     teachers = [list(r) for r in rows if r[6] == "904 中小学教师"]
-    assert sheets["日照市教育局"][2:] == teachers
-    assert sheets[messages.UNASSIGNED_SHEET][2:] == [
+    assert sheets["日照市教育局"][4:] == teachers
+    assert sheets[messages.UNASSIGNED_SHEET][4:] == [
         list(r) for r in rows if list(r) not in teachers
     ]
     for sheet in sheets.values():
-        assert sheet[1] == [c.header for c in COLUMNS]
+        assert sheet[3] == [c.header for c in COLUMNS]
 
 
 def test_split_consolidated_without_rows_has_the_empty_data_sheet(
@@ -180,9 +190,7 @@ def test_split_consolidated_without_rows_has_the_empty_data_sheet(
     xlsx, _ = write_consolidated(
         tmp_path / "c.xlsx", tmp_path / "c.csv", [], vocab, split_by_office=True
     )
-    assert _calamine(xlsx) == {
-        messages.DATA_SHEET_NAME: [[messages.TITLE_LINE] + [""] * 11, [c.header for c in COLUMNS]]
-    }
+    assert _calamine(xlsx) == {messages.DATA_SHEET_NAME: TOP_ROWS}
 
 
 def test_consolidated_bytes_are_the_same_for_the_same_rows(tmp_path: Path, vocab: Vocab) -> None:
@@ -204,13 +212,27 @@ def _xlsxwriter_consolidated(sheets: dict[str, Sequence[tuple[str, ...]]]) -> by
     bold, text = wb.add_format({"bold": True}), wb.add_format({"num_format": "@"})
     for name, rows in sheets.items():
         ws = wb.add_worksheet(name)
+        # The column widths fitted to the header and the first rows (printing.WidthFit).
+        fit = WidthFit(len(COLUMNS), [c.width for c in COLUMNS])
+        for values in [[c.header for c in COLUMNS], *rows]:
+            fit.add(values)
+        for i, width in enumerate(fit.widths):
+            ws.set_column(i, i, width, text)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.repeat_rows(2, 3)
+        ws.set_footer(messages.FOOTER)
+        ws.merge_range(0, 0, 0, len(COLUMNS) - 1, messages.TITLE_LINE, bold)
+        ws.write_string(1, 0, messages.UNIT_LABEL, bold)
+        ws.write_string(1, 8, messages.SIGNER_LABEL, bold)
+        for i in range(len(COLUMNS)):
+            ws.write_number(2, i, i + 1, bold)
         for i, c in enumerate(COLUMNS):
-            ws.set_column(i, i, c.width, text)
-        ws.write_string(0, 0, messages.TITLE_LINE, bold)
-        for i, c in enumerate(COLUMNS):
-            ws.write_string(1, i, c.header, bold)
-        ws.freeze_panes(2, 0)
-        for r, values in enumerate(rows, start=2):
+            ws.write_string(3, i, c.header, bold)
+        ws.freeze_panes(4, 0)
+        for r, values in enumerate(rows, start=4):
             for i, v in enumerate(values):
                 if v:
                     assert ws.write_string(r, i, v, text) == 0
@@ -300,12 +322,12 @@ def test_a_value_starting_with_rich_text_tags_is_escaped_unlike_xlsxwriter(
     # XML (invalid XML for this value); fastxlsx escapes it like any other text.
     rows = [_row(name="<r>a & b</r>")]
     xlsx, _ = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
-    assert _calamine(xlsx)[messages.DATA_SHEET_NAME][2][4] == "<r>a & b</r>"
+    assert _calamine(xlsx)[messages.DATA_SHEET_NAME][4][4] == "<r>a & b</r>"
 
 
 def test_an_overlong_value_stops_the_write_and_leaves_no_file(tmp_path: Path, vocab: Vocab) -> None:
     rows = [_row(), _row(issuer="x" * 32_768)]
-    with pytest.raises(TemplateError, match=r"xlsx-write-failed: 附件1!K4: string too long"):
+    with pytest.raises(TemplateError, match=r"xlsx-write-failed: 附件1!K6: string too long"):
         write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
     assert list(tmp_path.iterdir()) == []
 

@@ -13,7 +13,8 @@ from test_report import FILES, ISSUES, _awkward_rows
 
 from titletemplate import messages
 from titletemplate.columns import COLUMNS
-from titletemplate.reports.report import write_consolidated, write_errors
+from titletemplate.reports.errorbook import write_errors
+from titletemplate.reports.report import write_consolidated
 from titletemplate.vocab import Vocab
 
 pytestmark = pytest.mark.libreoffice
@@ -39,9 +40,10 @@ def test_libreoffice_opens_and_resaves_the_consolidated_workbook(
     wb = openpyxl.load_workbook(saved)
     for ws in wb.worksheets:
         # (headless LibreOffice saves no view, so the frozen panes are checked in test_report)
-        assert ws["A1"].font.b and ws["A2"].font.b
-        assert {c.number_format for r in ws.iter_rows(min_row=3) for c in r if c.value} == {"@"}
-        assert [c.value for c in ws[2]] == [c.header for c in COLUMNS]
+        assert ws["A1"].font.b and ws["A4"].font.b
+        assert {c.number_format for r in ws.iter_rows(min_row=5) for c in r if c.value} == {"@"}
+        assert [c.value for c in ws[4]] == [c.header for c in COLUMNS]
+        assert ws.print_title_rows == "$3:$4"  # the column numbers and the headers
 
 
 def test_libreoffice_opens_and_resaves_the_errors_workbook(

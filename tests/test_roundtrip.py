@@ -72,8 +72,8 @@ def test_clerk_filled_file_gives_literal_issues(clerk_run: tuple[Path, IngestRes
 def test_consolidated_rows_are_the_valid_ones_as_text(clerk_run: tuple[Path, IngestResult]) -> None:
     _, result = clerk_run
     rows = sheet_rows(result.consolidated_xlsx)
-    assert rows[1] == tuple(c.header for c in COLUMNS)
-    assert [(r[3], r[4]) for r in rows[2:]] == [
+    assert rows[3] == tuple(c.header for c in COLUMNS)
+    assert [(r[3], r[4]) for r in rows[4:]] == [
         ("371102198506120034", "李四"),
         ("371102199202020071", "吴磊"),
     ]
@@ -82,7 +82,7 @@ def test_consolidated_rows_are_the_valid_ones_as_text(clerk_run: tuple[Path, Ing
 def test_report_json_has_the_documented_shape(clerk_run: tuple[Path, IngestResult]) -> None:
     _, result = clerk_run
     data = json.loads(result.report_json.read_text("utf-8"))
-    assert list(data) == ["files", "issues", "totals", "missing_units"]
+    assert list(data) == ["files", "issues", "totals", "missing_units", "campaign"]
     assert list(data["files"][0]) == [
         "path", "status", "code", "unit", "template_id",
         "rows", "valid_rows", "invalid_rows", "duplicate_rows", "excluded_rows",
@@ -112,6 +112,15 @@ def test_report_json_has_the_documented_shape(clerk_run: tuple[Path, IngestResul
         "withdrawn_rows": 0, "outdated_rows": 0,
     }  # fmt: skip
     assert SCHOOL not in data["missing_units"] and "日照市教育局" in data["missing_units"]
+    # The whole campaign after this run: its totals, and every error still open (here the
+    # file's own four invalid rows, one error each).
+    campaign = data["campaign"]
+    assert {k: campaign["totals"][k] for k in ("rows", "valid_rows", "invalid_rows")} == {
+        "rows": 7, "valid_rows": 2, "invalid_rows": 4,
+    }  # fmt: skip
+    assert [(i["code"], i["row"]) for i in campaign["open_issues"]] == [
+        (i["code"], i["row"]) for i in data["issues"] if i["severity"] == "error"
+    ]
 
 
 def test_raw_ids_appear_in_no_report(clerk_run: tuple[Path, IngestResult]) -> None:
@@ -175,7 +184,7 @@ def test_a_fixed_correction_workbook_is_accepted(
     result = run([fixed], root / "out2", vocab, public_key, private_key, db_path=first.db_path)
     assert issues(result) == []
     assert counts(result) == [("school-fixed.xlsx", "accepted", 4, 4, 0, 0, 0)]
-    assert len(sheet_rows(result.consolidated_xlsx)) == 2 + 6  # both files' valid rows
+    assert len(sheet_rows(result.consolidated_xlsx)) == 4 + 6  # both files' valid rows
 
 
 def test_library_filled_template_round_trip(

@@ -31,13 +31,13 @@ from .privacy import mask_value
 from .reports import outputs
 from .reports.campaign import StatusFiles, expected_units, write_status
 from .reports.corrections import correction_file
+from .reports.errorbook import write_errors
 from .reports.report import (
     FileSummary,
     ReportIssue,
     Totals,
     report_issue,
     totals,
-    write_errors,
     write_report_json,
 )
 from .vocab import Vocab, text_key
@@ -212,16 +212,18 @@ def _ingest(
             issues = _issues(store, outcomes, changed, mask_ids)
             missing = _missing_units(expected, store)
             total = totals(summaries)
-            errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries)
+            still_open = [_report(i, mask_ids) for i in store.open_issues()]
+            errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries, still_open)
+            board = write_status(store, vocab, out, expected, received)
             report_json = write_report_json(
-                out / REPORT_JSON, summaries, issues, total, missing, mask_ids
-            )
+                out / REPORT_JSON, summaries, issues, total, missing, mask_ids,
+                board.status.totals, still_open,
+            )  # fmt: skip
             store.checkpoint()  # while the output workers are still busy
             xlsx, csv_path = merged()
             if encrypt_output is not None:
                 write_bytes_atomic(xlsx, officecrypt.encrypt(xlsx.read_bytes(), encrypt_output))
             corrections = finish()
-            board = write_status(store, vocab, out, expected, received)
     return IngestResult(
         files=tuple(summaries),
         issues=tuple(issues),
@@ -350,6 +352,22 @@ def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
     return out
 
 
+def _report(i: StoredIssue, mask_ids: bool) -> ReportIssue:
+    return report_issue(
+        unit=i.unit,
+        path=i.path,
+        file_name=i.file_name,
+        code=i.code,
+        sheet=i.sheet,
+        row=i.row,
+        column=i.column,
+        value=i.value,
+        value_masked=i.value_masked,
+        detail=i.detail,
+        mask_ids=mask_ids,
+    )
+
+
 def _issues(
     store: Store, outcomes: Sequence[_Outcome], changed: set[int], mask_ids: bool
 ) -> list[ReportIssue]:
@@ -360,21 +378,7 @@ def _issues(
     out: list[ReportIssue] = []
 
     def add(i: StoredIssue) -> None:
-        out.append(
-            report_issue(
-                unit=i.unit,
-                path=i.path,
-                file_name=i.file_name,
-                code=i.code,
-                sheet=i.sheet,
-                row=i.row,
-                column=i.column,
-                value=i.value,
-                value_masked=i.value_masked,
-                detail=i.detail,
-                mask_ids=mask_ids,
-            )
-        )
+        out.append(_report(i, mask_ids))
 
     seen: set[int] = set()
     for o in outcomes:

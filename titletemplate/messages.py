@@ -299,11 +299,11 @@ SOURCE_LOCATION = "{unit} {file} 第 {row} 行"  # the {detail} of duplicate-* m
 UNASSIGNED_SHEET = "未分配"  # consolidated rows that match no review office's scope
 NO_UNIT = "未识别单位"  # errors.xlsx sheet for files whose unit is unknown (rejected files)
 SUMMARY_SHEET = "汇总"
+CAMPAIGN_OPEN_SHEET = "全部未解决错误"  # errors.xlsx: every error still open in the campaign
 SUMMARY_UNIT_HEADERS = ("单位", "文件数", "行数", "有效", "有误", "重复", "排除", "问题数")
 SUMMARY_CODE_HEADERS = ("代码", "级别", "数量")
 SUMMARY_TOTAL = "合计"
 ERRORS_HEADERS = ("单位", "文件", "工作表", "行号", "列", "列名", "内容", "代码", "级别", "说明")
-PAGE_FOOTER = "&C第 &P 页 共 &N 页"  # report sheets' footer (Excel's page codes)
 # Campaign status (status.py, statusbook.py, statushtml.py)
 STATUS_TITLE = "职称证书信息采集进度"
 STATUS_SUBTITLE = "采集批次 {campaign},截至 {as_of}"

@@ -72,6 +72,13 @@ def open_submissions(db: sqlite3.Connection) -> set[int]:
     }
 
 
+OPEN_ISSUES = (  # the error issues of the current invalid rows: what the campaign has open
+    " FROM issues i JOIN submissions s ON s.id = i.submission_id JOIN rows r ON r.id = i.row_id"
+    " WHERE s.status = 'current' AND r.retired = '' AND r.status = 'invalid'"
+    " AND i.severity = 'error' ORDER BY s.unit, i.submission_id, i.row, i.id"
+)
+
+
 def unassigned_files(db: sqlite3.Connection) -> int:
     """Files of no known unit (rejected before their identity was read)."""
     found: int = db.execute("SELECT COUNT(*) FROM submissions WHERE unit = ''").fetchone()[0]

@@ -540,6 +540,11 @@ class Store:
     def open_submissions(self) -> set[int]:
         return ledger.open_submissions(self._db)
 
+    def open_issues(self) -> list[StoredIssue]:
+        """The errors still open in the campaign, by unit, file and row."""
+        sql = f"SELECT {_ISSUE_COLS}{ledger.OPEN_ISSUES}"
+        return [StoredIssue(*r) for r in self._db.execute(sql)]
+
     def latest_corrections(self) -> dict[str, ledger.IssuedCorrection]:
         return ledger.latest_corrections(self._db)
 

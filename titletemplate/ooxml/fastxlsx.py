@@ -121,17 +121,10 @@ class Sheet:
     ) -> None:
         self.name, self.index, self.freeze_rows, self.page = name, index, freeze_rows, page
         self._merged: list[str] = []
-        per_col: dict[int, tuple[float, int]] = {}
+        self._per_col: dict[int, tuple[float, int]] = {}
         for first, last, width, style in widths:
-            per_col.update(dict.fromkeys(range(first, last + 1), (width, style)))
-        self._col_style = {col: style for col, (_, style) in per_col.items()}
-        self._cols: list[tuple[int, int, float, int]] = []  # runs of equal columns, merged
-        for col in sorted(per_col):
-            prev = self._cols[-1] if self._cols else None
-            if prev and prev[1] == col - 1 and prev[2:] == per_col[col]:
-                self._cols[-1] = (prev[0], col, *per_col[col])
-            else:
-                self._cols.append((col, col, *per_col[col]))
+            self._per_col.update(dict.fromkeys(range(first, last + 1), (width, style)))
+        self._col_style = {col: style for col, (_, style) in self._per_col.items()}
         self._tmp: IO[bytes] | None = None  # made at the first full block: most sheets are small
         self._buf: list[str] = []
         self._buffered = 0
@@ -141,6 +134,23 @@ class Sheet:
         self._templates: dict[tuple[int, int], str] = {}
         self._fillers: dict[tuple[int, int], _Filler] = {}
         self._cell_refs: dict[int, list[tuple[str, str]]] = {}
+
+    def set_widths(self, widths: Sequence[float]) -> None:
+        """Widths of columns A.. in characters, decided after the rows are written (the
+        columns go into the part when the workbook closes); each keeps its style."""
+        for col, width in enumerate(widths):
+            self._per_col[col] = (width, self._col_style.get(col, NORMAL))
+
+    def _col_runs(self) -> list[tuple[int, int, float, int]]:
+        """(first, last, width, style) of the columns, runs of equal columns merged."""
+        runs: list[tuple[int, int, float, int]] = []
+        for col in sorted(self._per_col):
+            prev = runs[-1] if runs else None
+            if prev and prev[1] == col - 1 and prev[2:] == self._per_col[col]:
+                runs[-1] = (prev[0], col, *self._per_col[col])
+            else:
+                runs.append((col, col, *self._per_col[col]))
+        return runs
 
     def merge_row(self, row: int, last_col: int, value: str, style: int = NORMAL) -> None:
         """Row `row` as one merged cell A..`last_col` holding `value`, as xlsxwriter's
@@ -329,7 +339,7 @@ class Sheet:
         else:
             view = f'<sheetView{selected} workbookViewId="0"/>'
         cols = ""
-        for first, last, width, style in self._cols:
+        for first, last, width, style in self._col_runs():
             size, custom = _width(width)
             styled = f' style="{style}"' if style else ""
             cols += f'<col min="{first + 1}" max="{last + 1}" {size}{styled}{custom}/>'

@@ -43,8 +43,9 @@ def consolidate(
     paths = (out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV)
     if jobs <= 1:
         rows, groups = store.valid_rows(), store.valid_groups() if split_by_office else []
+        level = vocab.campaign.bureau
         done = write_consolidated(
-            *paths, rows, vocab, groups=groups, split_by_office=split_by_office
+            *paths, rows, vocab, groups=groups, split_by_office=split_by_office, level=level
         )
         return lambda: done
     pool = stack.enter_context(ProcessPoolExecutor(1, initializer=watch_parent))
@@ -59,9 +60,8 @@ def _consolidate_in_worker(
     vocab = Vocab(**vocab_fields)
     with Store(store_path) as store:
         groups = store.valid_groups() if split else []  # only office sheets need them
-        return write_consolidated(
-            *paths, store.valid_rows(), vocab, groups=groups, split_by_office=split
-        )
+        return write_consolidated(*paths, store.valid_rows(), vocab, groups=groups,
+                                  split_by_office=split, level=vocab.campaign.bureau)  # fmt: skip
 
 
 def corrections(

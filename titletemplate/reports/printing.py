@@ -10,12 +10,29 @@ from .. import messages
 from ..ooxml import fastxlsx
 
 MIN_WIDTH = 4.0  # characters
-MAX_WIDTH = 60.0  # longer text wraps onto more lines in print rather than widen the page
+MAX_WIDTH = 60.0
+FIT_ROWS = 2000  # longer text wraps onto more lines in print rather than widen the page
 
 
-def page(header_rows: int) -> fastxlsx.Page:
-    """The print setup of a report sheet whose first `header_rows` rows repeat on each page."""
-    return fastxlsx.Page((0, header_rows - 1) if header_rows else None, messages.PAGE_FOOTER)
+def page(first: int, last: int) -> fastxlsx.Page:
+    """The print setup of a report sheet whose rows first..last (0-based) repeat on each
+    page, with the template's footer."""
+    return fastxlsx.Page((first, last), messages.FOOTER)
+
+
+class WidthFit:
+    """Column widths fitted to the text of a sheet's first rows: the header rows and
+    FIT_ROWS data rows decide (a consolidated sheet may hold 100,000 rows; measuring every
+    cell would cost more than writing it)."""
+
+    def __init__(self, columns: int, minimum: Sequence[float] = ()) -> None:
+        self.widths = fit_widths((), columns, minimum=minimum)
+        self.rows = 0
+
+    def add(self, row: Sequence[object]) -> None:
+        if self.rows < FIT_ROWS:
+            self.rows += 1
+            self.widths = fit_widths([row], len(self.widths), minimum=self.widths)
 
 
 def text_width(value: object) -> float:

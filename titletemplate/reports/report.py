@@ -9,7 +9,6 @@ import datetime as dt
 import itertools
 import json
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +16,15 @@ from typing import IO, Any, TypedDict, cast
 
 from .. import messages
 from ..columns import BY_KEY, BY_LETTER, COLUMNS
-from ..errors import CATALOGUE, Issue, TemplateError
+from ..errors import Issue, TemplateError
 from ..files import atomic_open
 from ..ooxml import fastxlsx
 from ..privacy import mask_ids_in_text, mask_value
 from ..vocab import Vocab, text_key
+from .printing import WidthFit, page
 
 MAX_SHEET_NAME = 31  # Excel's limit
+CONSOLIDATED_TOP = 4  # title, unit and signer line, column numbers, headers; then the rows
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
 _CSV_RISK = re.compile("\x00[" + re.escape("".join(_CSV_TRIGGERS)) + "]")  # a cell's start
@@ -130,12 +131,16 @@ def write_report_json(
     total: Totals,
     missing_units: Sequence[str],
     mask_ids: bool = True,
+    campaign: Mapping[str, int] | None = None,
+    campaign_open: Sequence[ReportIssue] = (),
 ) -> Path:
+    """report.json: this run's files, issues and totals, the units still missing, and the
+    whole campaign after this run (`campaign`: status.json's totals; the errors still open)."""
     # A clerk may name a file after a person (name + ID number): paths are masked too.
     shown = mask_ids_in_text if mask_ids else str
-    data = {
-        "files": [{**f, "path": shown(f["path"])} for f in files],
-        "issues": [
+
+    def listed(found: Sequence[ReportIssue]) -> list[dict[str, object]]:
+        return [
             {
                 "code": r.issue.code,
                 "severity": str(r.issue.severity),
@@ -145,11 +150,17 @@ def write_report_json(
                 "column": r.issue.column,
                 "message": r.message,
             }
-            for r in issues
-        ],
+            for r in found
+        ]
+
+    data: dict[str, object] = {
+        "files": [{**f, "path": shown(f["path"])} for f in files],
+        "issues": listed(issues),
         "totals": dict(total),
         "missing_units": list(missing_units),
     }
+    if campaign is not None:
+        data["campaign"] = {"totals": dict(campaign), "open_issues": listed(campaign_open)}
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2)
     with atomic_open(path, "wb") as fh:  # in pieces: never the whole document as one string
         pieces: list[str] = []
@@ -184,7 +195,7 @@ class _Blocks:
     formats a block of plain text rows at once); `flush` before the workbook closes."""
 
     def __init__(self, sheet: fastxlsx.Sheet) -> None:
-        self._sheet = sheet
+        self.sheet = self._sheet = sheet
         self._first, self._style = 0, -1
         self._rows: list[Sequence[object]] = []
 
@@ -251,15 +262,23 @@ def write_consolidated(
     *,
     groups: Sequence[tuple[str, str, int]] = (),
     split_by_office: bool = False,
+    level: str = "",
 ) -> tuple[Path, Path]:
     """Both consolidated files in one pass over `rows` (12 canonical values each).
 
     `groups` ((series, level, count) of the rows) decides the office sheets and their order.
+    Each sheet prints like the template: the 附件1 title, a 填报单位名称(公章) / 负责人(签字)
+    line naming `level` (who consolidated it) to sign and stamp, the numbered columns and
+    their headers repeated on every A4 landscape page, one page wide.
     The workbook is written with fastxlsx (the bulk of an ingest's output; see its docstring).
     """
     headers = [c.header for c in COLUMNS]
     offices = _office_map(vocab)
     widths = [(i, i, c.width, fastxlsx.TEXT) for i, c in enumerate(COLUMNS)]
+    signer_col = BY_KEY["title_name"].index  # where the template puts its signer label
+    unit_line: list[object] = [messages.UNIT_LABEL, level, *[""] * (signer_col - 2)]
+    unit_line.append(messages.SIGNER_LABEL)
+    numbers = list(range(1, len(COLUMNS) + 1))
     with (
         atomic_open(path_xlsx, "wb") as xfh,
         atomic_open(path_csv, "w", encoding="utf-8-sig", newline="") as cfh,
@@ -269,12 +288,21 @@ def write_consolidated(
         used: set[str] = set()
         sheets: dict[str, _Blocks] = {}
         next_row: dict[str, int] = {}
+        fits: dict[str, WidthFit] = {}
 
         def start(name: str) -> None:
-            ws = _Blocks(book.add_sheet(sheet_name(name, used), widths, freeze_rows=2))
-            _Book.row(ws, 0, [messages.TITLE_LINE], fastxlsx.BOLD)
-            _Book.row(ws, 1, headers, fastxlsx.BOLD)
-            sheets[name], next_row[name] = ws, 2
+            top = CONSOLIDATED_TOP
+            sheet = book.add_sheet(
+                sheet_name(name, used), widths, freeze_rows=top, page=page(top - 2, top - 1)
+            )
+            sheet.merge_row(0, len(COLUMNS) - 1, messages.TITLE_LINE, fastxlsx.BOLD)
+            ws = _Blocks(sheet)
+            _Book.row(ws, 1, unit_line, fastxlsx.BOLD)
+            _Book.row(ws, 2, numbers, fastxlsx.BOLD)
+            _Book.row(ws, 3, headers, fastxlsx.BOLD)
+            sheets[name], next_row[name] = ws, CONSOLIDATED_TOP
+            fits[name] = WidthFit(len(COLUMNS), [c.width for c in COLUMNS])
+            fits[name].add(headers)
 
         names: list[str] = [messages.DATA_SHEET_NAME]
         if split_by_office:
@@ -295,10 +323,12 @@ def write_consolidated(
                         start(name)
                 _Book.row(sheets[name], next_row[name], values, fastxlsx.TEXT)
                 next_row[name] += 1
+                fits[name].add(values)
         if not sheets:  # split by office with no rows: the empty data sheet
             start(messages.DATA_SHEET_NAME)
-        for ws in sheets.values():
+        for name, ws in sheets.items():
             ws.flush()
+            ws.sheet.set_widths(fits[name].widths)
         book.close()
     return path_xlsx, path_csv
 
@@ -322,71 +352,3 @@ def _write_csv(fh: IO[str], writer: Any, block: Sequence[tuple[str, ...]]) -> No
             writer.writerow([("'" + v) if v.startswith(_CSV_TRIGGERS) else v for v in values])
         else:
             writer.writerow(values)
-
-
-def write_errors(path: Path, issues: Sequence[ReportIssue], files: Sequence[FileSummary]) -> Path:
-    """errors.xlsx: a summary sheet (per unit, per code), then one sheet per unit."""
-    by_unit: dict[str, list[ReportIssue]] = {}
-    for r in issues:
-        by_unit.setdefault(r.unit or messages.NO_UNIT, []).append(r)
-    widths = (28, 28, 10, 6, 4, 12, 22, 24, 6, 80)
-    columns = [(i, i, w, fastxlsx.NORMAL) for i, w in enumerate(widths)]
-    used: set[str] = set()
-    with atomic_open(path, "wb") as fh, fastxlsx.Workbook(fh, _PINNED) as book, _xlsx_errors():
-        summary_columns = [(0, 0, 32, fastxlsx.NORMAL), (1, 7, 10, fastxlsx.NORMAL)]
-        summary = book.add_sheet(sheet_name(messages.SUMMARY_SHEET, used), summary_columns)
-        _summary(summary, issues, files)
-        for unit, items in by_unit.items():
-            ws = book.add_sheet(sheet_name(unit, used), columns, freeze_rows=1)
-            _Book.row(ws, 0, messages.ERRORS_HEADERS, fastxlsx.BOLD)
-            for n, r in enumerate(items, start=1):
-                _Book.row(ws, n, _issue_cells(r))
-        book.close()
-    return path
-
-
-def _issue_cells(r: ReportIssue) -> list[object]:
-    i = r.issue
-    header = BY_LETTER[i.column].header if i.column in BY_LETTER else ""
-    severity = messages.SEVERITY_NAMES[str(i.severity)]
-    return [
-        r.unit,
-        r.file_name,
-        i.sheet,
-        i.row,
-        i.column,
-        header,
-        i.value,
-        i.code,
-        severity,
-        r.message,
-    ]
-
-
-def _summary(
-    ws: fastxlsx.Sheet, issues: Sequence[ReportIssue], files: Sequence[FileSummary]
-) -> None:
-    _Book.row(ws, 0, messages.SUMMARY_UNIT_HEADERS, fastxlsx.BOLD)
-    per_unit: dict[str, list[int]] = {}
-    for f in files:
-        counts = per_unit.setdefault(f["unit"] or messages.NO_UNIT, [0] * 7)
-        found = (1, f["rows"], f["valid_rows"], f["invalid_rows"], f["duplicate_rows"])
-        for k, n in enumerate((*found, f["excluded_rows"])):
-            counts[k] += n
-    issue_counts = Counter(r.unit or messages.NO_UNIT for r in issues)
-    r = 1
-    for unit, counts in per_unit.items():
-        counts[6] = issue_counts.pop(unit, 0)
-        _Book.row(ws, r, [unit, *counts])
-        r += 1
-    for unit, n in issue_counts.items():  # units known only from issues (earlier files)
-        _Book.row(ws, r, [unit, 0, 0, 0, 0, 0, 0, n])
-        r += 1
-    total = [sum(c[k] for c in per_unit.values()) for k in range(6)]
-    _Book.row(ws, r, [messages.SUMMARY_TOTAL, *total, len(issues)], fastxlsx.BOLD)
-    r += 2
-    _Book.row(ws, r, messages.SUMMARY_CODE_HEADERS, fastxlsx.BOLD)
-    for code, n in sorted(Counter(x.issue.code for x in issues).items()):
-        r += 1
-        severity = messages.SEVERITY_NAMES[str(CATALOGUE[code].severity)]
-        _Book.row(ws, r, [code, severity, n])

@@ -65,7 +65,7 @@ def _sheet(
     n = len(rows[0])
     widths = fit_widths(rows, n)
     ws = book.add_sheet(name, [(i, i, w, fastxlsx.NORMAL) for i, w in enumerate(widths)],
-                        freeze_rows=2, page=page(2))  # fmt: skip
+                        freeze_rows=2, page=page(0, 1))  # fmt: skip
     ws.merge_row(0, n - 1, title, fastxlsx.BOLD)
     ws.write_row(1, rows[0], fastxlsx.BOLD)
     for r, cells in enumerate(rows[1:], start=2):

@@ -24,13 +24,13 @@ h2 { font-size: 16px; margin: 20px 0 8px; border-bottom: 2px solid #455a64; padd
 .cards { display: flex; flex-wrap: wrap; gap: 8px; }
 .card { border: 1px solid #cfd8dc; border-radius: 4px; padding: 6px 12px; min-width: 110px; }
 .card b { display: block; font-size: 22px; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; font-size: 12px; }
 th, td { border: 1px solid #b0bec5; padding: 3px 6px; text-align: right; white-space: nowrap; }
 th { background: #eceff1; }
-td.t { text-align: left; white-space: normal; }
+td.t { text-align: left; }
 thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
-.state { color: #fff; border-radius: 3px; padding: 0 6px; }
+.state { color: #fff; border-radius: 3px; padding: 0 6px; white-space: nowrap; }
 .offices td { vertical-align: middle; }
 @media print { body { margin: 0; } h2 { break-after: avoid; } }
 """
