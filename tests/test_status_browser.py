@@ -40,7 +40,9 @@ def _run(chromium: str, profile: Path, *args: str) -> None:
 
 
 def test_chromium_prints_the_status_page_with_its_numbers(
-    chromium: str, campaign: tuple[Path, IngestResult], tmp_path: Path  # noqa: F811
+    chromium: str,
+    campaign: tuple[Path, IngestResult],  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
 ) -> None:
     _, result = campaign
     page = result.status.html.as_uri()
