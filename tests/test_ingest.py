@@ -32,7 +32,7 @@ from helpers_ingest import (
 
 from titletemplate.batch import IngestResult
 from titletemplate.errors import KeyFileError
-from titletemplate.ingest import reader
+from titletemplate.ingest import identity, reader
 from titletemplate.ingest.store import Store
 from titletemplate.keys import generate_keypair, load_private_key
 from titletemplate.template.build import build_template
@@ -132,7 +132,7 @@ def test_a_file_returned_on_the_previous_layout_is_read_and_checked_as_before(
         == [("gender-id-mismatch", 9, "F"), ("id-number-length", 10, "D")]
     )
     assert counts(old) == counts(new) == [("a.xlsx", "accepted", 3, 1, 2, 0, 0)]
-    assert {"1", "2"} == reader.READABLE_LAYOUTS
+    assert {"1", "2"} == identity.READABLE_LAYOUTS
 
 
 def test_cross_file_duplicates_and_conflicts(env: Env, tmp_path: Path) -> None:

@@ -18,8 +18,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from titletemplate.errors import Issue, SubmissionError
 from titletemplate.fingerprint import make_identity
-from titletemplate.ingest import reader
-from titletemplate.ingest.reader import SourceRow, Submission, find_input_files, read_submission
+from titletemplate.ingest import identity
+from titletemplate.ingest.inputs import find_input_files
+from titletemplate.ingest.reader import SourceRow, Submission, read_submission
 from titletemplate.normalize import ErrorValue, Finding, FormulaValue
 from titletemplate.template.build import build_template
 from titletemplate.vocab import Unit, Vocab
@@ -245,7 +246,7 @@ def test_other_campaign(
 def test_unknown_layout(
     template: bytes, rejected: Callable[..., tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reader, "READABLE_LAYOUTS", frozenset({"3"}))
+    monkeypatch.setattr(identity, "READABLE_LAYOUTS", frozenset({"3"}))
     assert rejected(template) == ("template-layout-unknown", "2")
 
 

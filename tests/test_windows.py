@@ -21,7 +21,7 @@ from titletemplate import files, paths
 from titletemplate.cli import main
 from titletemplate.errors import TitleTemplateError
 from titletemplate.ingest import checkfile, chunkread
-from titletemplate.ingest.reader import find_input_files
+from titletemplate.ingest.inputs import find_input_files
 from titletemplate.template import build as template
 from titletemplate.vocab import Vocab
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from . import officecrypt, preflight, reader
+from . import officecrypt, preflight
+from .inputs import find_input_files
 from .members import (
     BUNDLE_MANIFEST,
     ArchiveProblem,
@@ -63,7 +64,7 @@ def find_inputs(
     Passwords are tried in turn on encrypted archives and Office-encrypted workbooks; they
     are never recorded."""
     expander = _Expander(workdir, passwords)
-    files, issues = reader.find_input_files(paths, claim=expander.given)
+    files, issues = find_input_files(paths, claim=expander.given)
     for file in files:
         expander.workbook(file, str(file), file.name)
     for issue in issues:

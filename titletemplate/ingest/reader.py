@@ -23,10 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,33 +39,26 @@ from ..columns import (
     FIRST_DATA_ROW,
     HEADER_ROW,
     META_SHEET,
-    READABLE_LAYOUTS,
     TITLES_SHEET,
     VOCAB_SHEET,
 )
 from ..errors import Issue, SubmissionError
 from ..fingerprint import (
-    DOC_PROPERTY,
     Identity,
-    identity_from_json,
-    identity_from_rows,
-    verify_identity,
 )
-from ..keys import key_fingerprint
 from ..normalize import Finding, clean_text, is_blank
 from ..ooxml.cellvalues import Decoder, Grid, load_decoder
 from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
 from ..ooxml.zipparts import Package
-from ..paths import too_long
 from ..privacy import mask_ids_in_text
 from ..vocab import Vocab
 from . import preflight
+from .identity import check_identity, read_identity
 from .preflight import Book, parser_errors, read_book
 
 MAX_DATA_ROWS = 100_000
 MAX_SHEET_CELLS = 4_000_000  # calamine allocates rows x columns cells, empty or not
 WIDTH = len(COLUMNS)
-_CUSTOM_PROPS = "docProps/custom.xml"
 _OWN_SHEETS = {DATA_SHEET, VOCAB_SHEET, META_SHEET}
 _EMPTY_ROW = [""] * WIDTH  # a row of empty cells as calamine gives it
 # The used range near the top of a worksheet part, as every office suite writes it.
@@ -158,13 +150,14 @@ def open_book(
     # decoded twice).
     small = part is None or zf.getinfo(part).file_size <= GRID_MAX_BYTES
     sheets = _Sheets(zf, book_values, grid=small)
-    identity = _read_identity(book, sheets)
+    meta = book.sheets.get(META_SHEET)
+    identity = read_identity(None if meta is None else sheets.read(META_SHEET, meta, 0, 2)[1], zf)
     issues: list[Issue] = []
     if identity is None:
         if not allow_unsigned:
             raise SubmissionError("template-unsigned")
     else:
-        issues += _check_identity(identity, vocab, public_key, file)
+        issues += check_identity(identity, vocab, public_key, file)
     if part is None:
         raise SubmissionError("sheet-missing", DATA_SHEET)
     return Opened(book, part, sheets, identity, tuple(issues))
@@ -182,106 +175,6 @@ def data_issues(file: str, protected: bool, outside: int | None) -> list[Issue]:
     if outside is not None:
         issues.append(Issue("rows-outside-input-block", file, DATA_SHEET, outside))
     return issues
-
-
-def find_input_files(
-    paths: Sequence[str | Path], claim: Callable[[Path], bool] | None = None
-) -> tuple[list[Path], list[Issue]]:
-    """The `.xlsx` files among `paths` (folders are walked), and an Issue for every other file
-    except those `claim` takes (archive.py: archives, which it expands itself)."""
-    found: set[Path] = set()
-    issues: list[Issue] = []
-
-    def unlisted(exc: OSError) -> None:  # a folder os.walk cannot list is a finding, not a gap
-        where = Path(exc.filename or "")
-        length = too_long(where)
-        code, detail = ("file-path-too-long", str(length)) if length else ("file-unreadable", "")
-        issues.append(Issue(code, where.name, detail=detail or type(exc).__name__))
-
-    for given in map(Path, paths):
-        if given.is_dir():
-            for folder, _, names in os.walk(given, onerror=unlisted):
-                found.update(Path(folder, name).resolve() for name in names)
-        else:
-            found.add(given.resolve())
-    files: list[Path] = []
-    for file in sorted(found):
-        if length := too_long(file):
-            issues.append(Issue("file-path-too-long", file.name, detail=str(length)))
-            continue
-        if not file.is_file():
-            issues.append(Issue("file-unreadable", file.name, detail="FileNotFoundError"))
-            continue
-        if claim is not None and claim(file):
-            continue
-        code = preflight.name_code(file)
-        if code is None:
-            files.append(file)
-            continue
-        if code in ("file-legacy-xls", "file-wps-et"):
-            code = _sniff_spreadsheet(file, code)
-        issues.append(Issue(code, file.name))
-    return files, issues
-
-
-def _sniff_spreadsheet(file: Path, code: str) -> str:
-    """A `.xls`/`.et` is often HTML, text or an encrypted file under that name: say which."""
-    try:
-        with file.open("rb") as fh:
-            data = fh.read(preflight.MAX_FILE_BYTES)
-    except OSError:
-        return "file-unreadable"
-    return preflight.magic_code(file.name, data) or code
-
-
-def _read_identity(book: Book, sheets: _Sheets) -> Identity | None:
-    """The checksum sheet's identity; the custom document property is the tie-breaker."""
-    from_sheet = None
-    part = book.sheets.get(META_SHEET)
-    if part is not None:
-        _, values = sheets.read(META_SHEET, part, 0, 2)  # rows of (field, value)
-        from_sheet = identity_from_rows(values)
-    from_property = _property_identity(sheets.zf)
-    if from_sheet is None and from_property is None and part is not None:
-        raise SubmissionError("template-tampered", "checksum sheet")
-    if from_sheet is not None and from_property is not None and from_sheet != from_property:
-        raise SubmissionError("template-tampered", "document property")
-    return from_sheet or from_property
-
-
-def _property_identity(zf: zipfile.ZipFile) -> Identity | None:
-    """The identity JSON from the custom document properties, as protection.identity_properties
-    splits it into parts of at most 255 characters: DOC_PROPERTY, DOC_PROPERTY_2, ..."""
-    if _CUSTOM_PROPS not in zf.NameToInfo:
-        return None
-    props = {
-        prop.get("name", ""): "".join(t for child in prop for t in child.itertext())
-        for prop in preflight.parse_xml(zf, _CUSTOM_PROPS)
-    }
-    if DOC_PROPERTY not in props:
-        return None
-    parts = [props[DOC_PROPERTY]]
-    while f"{DOC_PROPERTY}_{len(parts) + 1}" in props:
-        parts.append(props[f"{DOC_PROPERTY}_{len(parts) + 1}"])
-    return identity_from_json("".join(parts))
-
-
-def _check_identity(
-    identity: Identity, vocab: Vocab, public_key: Ed25519PublicKey, file: str
-) -> list[Issue]:
-    if not verify_identity(identity, public_key):
-        in_use = key_fingerprint(public_key)
-        if identity.key_fingerprint and identity.key_fingerprint != in_use:
-            # Signed by another bureau key: the wrong --public-key, not a forged file.
-            raise SubmissionError("template-wrong-key", f"{identity.key_fingerprint} / {in_use}")
-        raise SubmissionError("template-tampered", "signature")
-    if identity.campaign != vocab.campaign.code:
-        raise SubmissionError("template-wrong-campaign", identity.campaign)
-    if identity.layout_version not in READABLE_LAYOUTS:
-        raise SubmissionError("template-layout-unknown", identity.layout_version)
-    if identity.vocab_fingerprint != vocab.fingerprint:
-        return [Issue("template-vocab-outdated", file, detail=identity.vocab_fingerprint[:12])]
-    return []
 
 
 class _Sheets:
