@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 from titletemplate.columns import CHECK_LETTER, COLUMNS, DATA_SHEET, FIRST_DATA_ROW, META_SHEET
 from titletemplate.errors import TemplateError
 from titletemplate.fingerprint import Origin, identity_from_rows, parse_origin, verify_identity
-from titletemplate.ingest.store import StoredIssue
+from titletemplate.ingest.records import StoredIssue
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.template import datasheet, stampfill
 from titletemplate.template.build import build_template

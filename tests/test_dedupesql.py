@@ -23,7 +23,8 @@ from titletemplate.ingest import dedupesql
 from titletemplate.ingest.checkfile import row_hash
 from titletemplate.ingest.dedupe import resolve
 from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
-from titletemplate.ingest.store import NewIssue, NewRow, NewSubmission, Store
+from titletemplate.ingest.records import NewIssue, NewRow, NewSubmission
+from titletemplate.ingest.store import Store
 from titletemplate.privacy import mask_value
 
 # Small pools so that keys collide often; each pool has values that differ in raw text but

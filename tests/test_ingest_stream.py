@@ -19,7 +19,7 @@ from helpers_ingest import SCHOOL, counts, issues, row, run, template_bytes
 
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from titletemplate.ingest import checkfile, chunkread
-from titletemplate.ingest.store import NewRow
+from titletemplate.ingest.records import NewRow
 from titletemplate.vocab import Vocab
 
 Dump = dict[str, list[tuple[object, ...]]]

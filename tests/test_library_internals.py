@@ -23,7 +23,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from titletemplate.columns import COLUMNS, DATA_SHEET
-from titletemplate.ingest.store import StoredIssue
+from titletemplate.ingest.records import StoredIssue
 from titletemplate.keys import DEMO_DIR, load_private_key
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.template import stampfill

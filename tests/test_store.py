@@ -11,8 +11,9 @@ from titletemplate.errors import StoreError
 from titletemplate.ingest import store as store_module
 from titletemplate.ingest.dedupesql import Finding
 from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind
+from titletemplate.ingest.records import NewIssue, NewRow, NewSubmission
 from titletemplate.ingest.schema import KEYS, migration
-from titletemplate.ingest.store import SCHEMA_VERSION, NewIssue, NewRow, NewSubmission, Store
+from titletemplate.ingest.store import SCHEMA_VERSION, Store
 
 NONE_RETIRED = {"withdrawn": 0, "outdated": 0}
 VALUES = ("A", "C1", "T", "370102197308291814", "N", "G", "S", "L", "TT", "20190101", "I", "R")

@@ -24,7 +24,8 @@ from .ingest.checkfile import Checked, Unfinished, check_file, checked_files, fi
 from .ingest.checkfile import row_hash as row_hash  # re-exported API
 from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
-from .ingest.store import NewIssue, NewSubmission, Store, StoredIssue
+from .ingest.records import NewIssue, NewSubmission, StoredIssue
+from .ingest.store import Store
 from .keys import public_pem
 from .paths import check_output
 from .privacy import mask_value

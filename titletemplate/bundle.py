@@ -21,7 +21,8 @@ from .errors import StoreError
 from .files import atomic_open
 from .ingest.archive import SEPARATOR
 from .ingest.members import BUNDLE_MANIFEST, BUNDLE_SUMMARY
-from .ingest.store import Store, StoredSubmission
+from .ingest.records import StoredSubmission
+from .ingest.store import Store
 from .reports.report import _office_map, office_of
 from .reports.summary import write_summary
 from .vocab import Vocab, text_key

@@ -33,7 +33,7 @@ from ..privacy import mask_value
 from ..vocab import Vocab, plain_fields
 from ..workers import watch_parent
 from . import chunkread, reader
-from .store import NewIssue, NewRow, NewSubmission
+from .records import NewIssue, NewRow, NewSubmission
 from .validate import validate_row
 
 _KEYS = tuple(c.key for c in COLUMNS)

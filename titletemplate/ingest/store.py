@@ -8,20 +8,20 @@ import contextlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from ..errors import CATALOGUE, StoreError
 from ..fingerprint import parse_origin
 from ..vocab import text_key
 from . import dedupesql, ledger
 from .correction import apply_origin, retire_resubmitted
-from .dedupe import Candidate, Status, certificate_key, person_title_key
+from .dedupe import Candidate, certificate_key, person_title_key
 from .dedupesql import Finding
 from .exclusions import ExclusionEntry, ExclusionKind
+from .records import NewIssue, NewRow, NewSubmission, StoredSubmission
 from .schema import KEYS, SCHEMA_VERSION, TEXT_KEY_FUNCTION, UPPER_FUNCTION, migration
+from .storeread import StoreReader, prefixed
 
 BUSY_TIMEOUT_MS = 30_000  # another ingest may hold the write lock for one file's transaction
 # The WAL is copied into the database when it grows past this (and by `checkpoint`, which
@@ -32,107 +32,12 @@ WAL_BYTES = 128 * 2**20
 _VALUES = ", ".join(KEYS)
 
 
-@dataclass(frozen=True, slots=True)
-class NewSubmission:
-    path: str
-    file_name: str
-    sha256: str
-    received_at: str
-    template_id: str = ""
-    unit: str = ""
-    unit_code: str = ""
-    vocab_fingerprint: str = ""
-    sheet: str = ""
-    rejected_code: str = ""  # non-empty: the file was rejected with this code
-    issued_at: str = ""  # the template's, from its identity
-    corrects: str = ""  # a correction's identity fields (fingerprint.parse_origin)
-    source_rows: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class NewRow:
-    excel_row: int
-    values: tuple[str, ...]  # 12 canonical values
-    checked_ok: bool
-    row_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewIssue:
-    """An issue to store; `excel_row` links row issues to their row."""
-
-    code: str
-    sheet: str = ""
-    excel_row: int | None = None
-    column: str = ""  # letter
-    value: str = ""
-    value_masked: str = ""
-    detail: str = ""
-    row_id: int | None = None  # derived issues only
-
-
-@dataclass(frozen=True, slots=True)
-class StoredSubmission:
-    id: int
-    path: str
-    file_name: str
-    sha256: str
-    template_id: str
-    unit: str
-    unit_code: str
-    sheet: str
-    status: str  # current | superseded | rejected
-    code: str
-    superseded_by: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredIssue:
-    submission_id: int
-    unit: str
-    path: str
-    file_name: str
-    code: str
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    value_masked: str
-    detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidRow:
-    """A current invalid row, as a correction sends it back."""
-
-    row_id: int
-    unit: str
-    unit_code: str
-    template_id: str  # of its submission: with excel_row, the correction's source row
-    excel_row: int
-    values: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RowLocation:
-    submission_id: int
-    unit: str
-    file_name: str
-    excel_row: int
-    sheet: str
-
-
-_CHUNK = 900
-_ISSUE_COLS = (
-    'i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet, i.row, i."column",'
-    " i.value, i.value_masked, i.detail"
-)
 _SUB_COLS = (
     "id, path, file_name, sha256, template_id, unit, unit_code, sheet, status, code, superseded_by"
 )
 
 
-class Store:
+class Store(StoreReader):
     """One SQLite file. Each public write method is one transaction."""
 
     def __init__(self, path: str | Path) -> None:
@@ -407,7 +312,7 @@ class Store:
         return [
             Candidate(r[0], r[1], r[2], tuple(r[3:15]), r[15] == "valid", r[16])
             for r in self._db.execute(
-                f"SELECT r.id, r.submission_id, r.excel_row, {_prefixed('r')}, r.checked,"
+                f"SELECT r.id, r.submission_id, r.excel_row, {prefixed('r')}, r.checked,"
                 " r.row_hash FROM rows r JOIN submissions s ON s.id = r.submission_id"
                 " WHERE s.status = 'current' AND r.retired = ''"
                 " ORDER BY r.submission_id, r.excel_row"
@@ -431,143 +336,10 @@ class Store:
             dedupesql.drop(db)
         return changed
 
-    def status_counts(self, ids: Iterable[int]) -> dict[int, dict[str, int]]:
-        """Rows per status for each submission, and for a correction the rows it withdrew
-        (`withdrawn`) and its own rows a later correction had already replaced (`outdated`)."""
-        out: dict[int, dict[str, int]] = {
-            i: {s.value: 0 for s in Status} | {"withdrawn": 0, "outdated": 0} for i in ids
-        }
-        sql = (
-            "SELECT submission_id, CASE WHEN retired = 'outdated' AND retired_by = submission_id"
-            " THEN 'outdated' ELSE status END, COUNT(*) FROM rows"
-            " WHERE submission_id IN ({ids}) GROUP BY 1, 2"
-        )
-        for sid, status, n in self._select_in(sql, out):
-            out[sid][status] = n
-        sql = (
-            "SELECT retired_by, COUNT(*) FROM rows WHERE retired = 'withdrawn'"
-            " AND retired_by IN ({ids}) GROUP BY retired_by"
-        )
-        for sid, n in self._select_in(sql, out):
-            out[sid]["withdrawn"] = n
-        return out
-
-    def issues(self, ids: Iterable[int]) -> list[StoredIssue]:
-        """Issues of these submissions: by submission, file-level first, then by row."""
-        sql = (
-            f"SELECT {_ISSUE_COLS} FROM issues i JOIN submissions s ON s.id = i.submission_id"
-            " WHERE i.submission_id IN ({ids})"
-            " ORDER BY i.submission_id, i.row IS NOT NULL, i.row, i.id"
-        )
-        return [StoredIssue(*r) for r in self._select_in(sql, ids)]
-
-    def invalid_rows(self, ids: Iterable[int]) -> list[InvalidRow]:
-        """The current invalid rows of these submissions, in arrival order."""
-        sql = (
-            f"SELECT r.id, s.unit, s.unit_code, s.template_id, r.excel_row, {_prefixed('r')}"
-            " FROM rows r JOIN submissions s ON s.id = r.submission_id"
-            " WHERE r.status = 'invalid' AND s.status = 'current' AND r.retired = ''"
-            " AND r.submission_id IN ({ids}) ORDER BY r.submission_id, r.excel_row"
-        )
-        return [
-            InvalidRow(r[0], r[1], r[2], r[3], r[4], tuple(r[5:]))
-            for r in self._select_in(sql, ids)
-        ]
-
-    def row_issues(self, row_ids: Iterable[int]) -> dict[int, list[StoredIssue]]:
-        """Issues attached to these rows."""
-        sql = (
-            f"SELECT i.row_id, {_ISSUE_COLS} FROM issues i"
-            " JOIN submissions s ON s.id = i.submission_id WHERE i.row_id IN ({ids}) ORDER BY i.id"
-        )
-        out: dict[int, list[StoredIssue]] = {}
-        for r in self._select_in(sql, row_ids):
-            out.setdefault(r[0], []).append(StoredIssue(*r[1:]))
-        return out
-
-    def _select_in(self, sql: str, ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
-        """Run `sql` with `{ids}` bound to `ids` in chunks (SQLite limits bound parameters
-        per statement: 999 in older builds), in ascending id order."""
-        wanted = sorted(set(ids))
-        for i in range(0, len(wanted), _CHUNK):
-            chunk = wanted[i : i + _CHUNK]
-            yield from self._db.execute(sql.format(ids=",".join("?" * len(chunk))), chunk)
-
-    def valid_rows(self) -> Iterator[tuple[str, ...]]:
-        """The consolidated rows: valid rows of current submissions, in arrival order."""
-        for r in self._db.execute(
-            f"SELECT {_prefixed('r')} FROM rows r JOIN submissions s ON s.id = r.submission_id"
-            " WHERE s.status = 'current' AND r.status = 'valid' AND r.retired = ''"
-            " ORDER BY r.submission_id, r.excel_row"
-        ):
-            yield tuple(r)
-
-    def valid_groups(self) -> list[tuple[str, str, int]]:
-        """(series, level, rows) over the consolidated rows."""
-        return list(
-            self._db.execute(
-                "SELECT r.series, r.level, COUNT(*) FROM rows r"
-                " JOIN submissions s ON s.id = r.submission_id"
-                " WHERE s.status = 'current' AND r.status = 'valid' AND r.retired = ''"
-                " GROUP BY r.series, r.level"
-            )
-        )
-
-    def current_units(self) -> set[str]:
-        return {
-            r[0]
-            for r in self._db.execute(
-                "SELECT DISTINCT unit FROM submissions WHERE status = 'current'"
-            )
-        }
-
-    def current_template_ids(self) -> set[str]:
-        return {
-            r[0]
-            for r in self._db.execute(
-                "SELECT DISTINCT template_id FROM submissions WHERE status = 'current'"
-            )
-        }
-
-    # --- the campaign ledger (ledger.py) ----------------------------------------------
-
-    def unit_counts(self) -> dict[str, dict[str, int | str]]:
-        return ledger.unit_counts(self._db)
-
-    def unassigned_files(self) -> int:
-        return ledger.unassigned_files(self._db)
-
-    def open_submissions(self) -> set[int]:
-        return ledger.open_submissions(self._db)
-
-    def open_issues(self) -> list[StoredIssue]:
-        """The errors still open in the campaign, by unit, file and row."""
-        sql = f"SELECT {_ISSUE_COLS}{ledger.OPEN_ISSUES}"
-        return [StoredIssue(*r) for r in self._db.execute(sql)]
-
-    def latest_corrections(self) -> dict[str, ledger.IssuedCorrection]:
-        return ledger.latest_corrections(self._db)
-
     def record_corrections(self, issued: Iterable[ledger.IssuedCorrection]) -> None:
         with self._transaction() as db:
             ledger.record_corrections(db, issued)
 
-    def sources(self, kept_row_id: int) -> list[RowLocation]:
-        """Every channel that sent the record kept as `kept_row_id` (itself included)."""
-        return [
-            RowLocation(*r)
-            for r in self._db.execute(
-                "SELECT s.id, s.unit, s.file_name, r.excel_row, s.sheet FROM sources x"
-                " JOIN rows r ON r.id = x.row_id JOIN submissions s ON s.id = r.submission_id"
-                " WHERE x.kept_row_id = ? ORDER BY r.submission_id, r.excel_row",
-                (kept_row_id,),
-            )
-        ]
-
 
 def _origin(issue: NewIssue) -> str:
     return "row" if issue.excel_row is not None else "file"
-
-
-def _prefixed(alias: str) -> str:
-    return ", ".join(f"{alias}.{k}" for k in KEYS)

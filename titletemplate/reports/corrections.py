@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from .. import messages
 from ..columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
 from ..fingerprint import Origin
-from ..ingest.store import StoredIssue
+from ..ingest.records import StoredIssue
 from ..privacy import mask_ids_in_text, mask_value
 from ..template.build import build_template, safe_file_name
 from ..template.stampfill import build_filled

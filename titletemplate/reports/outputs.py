@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ..files import write_bytes_atomic
 from ..fingerprint import Origin, template_id
 from ..ingest.ledger import IssuedCorrection
-from ..ingest.store import Store, StoredIssue
+from ..ingest.records import StoredIssue
+from ..ingest.store import Store
 from ..vocab import Unit, Vocab, plain_fields
 from ..workers import watch_parent
 from .corrections import CORRECTIONS_DIR, CorrectionRow, correction_bytes, correction_file
