@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from helpers_ingest import SCHOOL, fill, row
 
 from titletemplate.ingest import checkfile
+from titletemplate.ingest.checked import settle
 from titletemplate.vocab import Vocab
 
 
@@ -95,7 +96,5 @@ def test_a_single_large_file_is_read_by_the_pool(
     path = _files(vocab, private_key, tmp_path)[0]
     assert list(checkfile.checked_files([path], vocab, public_key, jobs=2)) == [None]
     monkeypatch.setattr(checkfile, "POOL_BYTES", path.stat().st_size - 1)
-    (pooled,) = [
-        checkfile.settle(c) for c in checkfile.checked_files([path], vocab, public_key, jobs=2) if c
-    ]
+    (pooled,) = [settle(c) for c in checkfile.checked_files([path], vocab, public_key, jobs=2) if c]
     assert pooled == checkfile.check_file(path, vocab, public_key)

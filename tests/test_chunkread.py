@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from titletemplate.ingest import checkfile, chunkread
+from titletemplate.ingest.checked import Checked, settle
 from titletemplate.ingest.reader import MAX_ROW
 from titletemplate.vocab import Vocab, plain_fields
 
@@ -51,7 +52,7 @@ def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     called: list[Path] = []
     check_file = checkfile.check_file
 
-    def spy(path: Path, *args: Any, **kwargs: Any) -> checkfile.Checked:
+    def spy(path: Path, *args: Any, **kwargs: Any) -> Checked:
         called.append(path)
         return check_file(path, *args, **kwargs)
 
@@ -59,9 +60,9 @@ def fallbacks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return called
 
 
-def _settled(checked: Iterable[checkfile.Checked | None]) -> list[checkfile.Checked | None]:
+def _settled(checked: Iterable[Checked | None]) -> list[Checked | None]:
     """Each streamed Checked settled while its pool is still there."""
-    return [None if c is None else checkfile.settle(c) for c in checked]
+    return [None if c is None else settle(c) for c in checked]
 
 
 def _clerk(
@@ -122,7 +123,7 @@ def test_every_corpus_file_gives_the_usual_result(
     tiny_runs: list[int],
 ) -> None:
     for _, path in returned_corpus:
-        chunked = checkfile.settle(checkfile._check_large(pool, path, vocab, public_key))
+        chunked = settle(checkfile._check_large(pool, path, vocab, public_key))
         assert chunked == checkfile.check_file(path, vocab, public_key), path.name
     assert len(tiny_runs) > len(returned_corpus) // 2  # the others are rejected or unusual
 

@@ -19,6 +19,7 @@ from helpers_ingest import SCHOOL, counts, issues, row, run, template_bytes
 
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from titletemplate.ingest import checkfile, chunkread
+from titletemplate.ingest.checked import Streamed
 from titletemplate.ingest.records import NewRow
 from titletemplate.vocab import Vocab
 
@@ -32,14 +33,14 @@ def streamed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     monkeypatch.setattr(chunkread, "TASK_BYTES", 1500)
     monkeypatch.setattr(checkfile, "POOL_BYTES", 0)
     given: list[int] = []
-    rows = checkfile.Streamed.rows
+    rows = Streamed.rows
 
-    def counting(self: checkfile.Streamed) -> Iterator[NewRow]:
+    def counting(self: Streamed) -> Iterator[NewRow]:
         for r in rows(self):
             given.append(r.excel_row)
             yield r
 
-    monkeypatch.setattr(checkfile.Streamed, "rows", counting)
+    monkeypatch.setattr(Streamed, "rows", counting)
     return given
 
 

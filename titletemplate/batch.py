@@ -20,7 +20,8 @@ from .errors import CATALOGUE, KeyFileError, Severity
 from .files import write_bytes_atomic
 from .ingest import officecrypt
 from .ingest.archive import Input, find_inputs
-from .ingest.checkfile import Checked, Unfinished, check_file, checked_files, file_sha256
+from .ingest.checked import Checked, Unfinished
+from .ingest.checkfile import check_file, checked_files, file_sha256
 from .ingest.checkfile import row_hash as row_hash  # re-exported API
 from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions

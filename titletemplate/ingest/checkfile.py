@@ -13,9 +13,9 @@ import hashlib
 import pickle
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from operator import itemgetter
 from pathlib import Path
@@ -26,13 +26,28 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .. import addresscodes
 from ..columns import BY_KEY, COLUMNS, DATA_SHEET
-from ..errors import CATALOGUE, Issue, Severity, SubmissionError
+from ..errors import CATALOGUE, Severity, SubmissionError
 from ..fingerprint import Identity
 from ..normalize import Finding
 from ..privacy import mask_value
 from ..vocab import Vocab, plain_fields
 from ..workers import watch_parent
 from . import chunkread, reader
+from .checked import (
+    Checked,
+    Streamed,
+    Unvalidated,
+    Wire,
+    WireRecords,
+    WireSource,
+    cancel_all,
+    crashed,
+    issue_records,
+    pack,
+    pack_source,
+    rejected,
+    unpack,
+)
 from .records import NewIssue, NewRow, NewSubmission
 from .validate import validate_row
 
@@ -49,29 +64,6 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class Unvalidated:
-    """A large file as read by a worker, its rows still to be validated in chunks."""
-
-    record: NewSubmission
-    issues: list[NewIssue]
-    sheet: str
-    date1904: bool
-    rows: tuple[reader.SourceRow, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """One file read and validated, possibly in a worker process; sha256 "" = unreadable."""
-
-    sha256: str
-    os_error: str = ""
-    result: tuple[NewSubmission, list[NewRow], list[NewIssue]] | None = None
-    crash: BaseException | None = None  # an unexpected error, logged by the batch process
-    unvalidated: Unvalidated | None = None  # instead of result: rows to validate in chunks
-    streamed: Streamed | None = None  # instead of result: records as the workers read them
 
 
 def check_file(
@@ -94,17 +86,10 @@ def check_file(
     except SubmissionError as exc:
         code = exc.code if exc.code in CATALOGUE else "file-unreadable"
         detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
-        sub_record, rows, issues = _rejected(base, code), [], [NewIssue(code, detail=detail)]
+        sub_record, rows, issues = rejected(base, code), [], [NewIssue(code, detail=detail)]
     except Exception as exc:
-        return _crashed(base, exc)
+        return crashed(base, exc)
     return Checked(sha, "", (sub_record, rows, issues))
-
-
-def _crashed(base: NewSubmission, exc: BaseException) -> Checked:
-    """Never stop the batch for one file: record it with a code, keep the traceback."""
-    code, detail = "file-unreadable", type(exc).__name__
-    rejected = _rejected(base, code)
-    return Checked(base.sha256, "", (rejected, [], [NewIssue(code, detail=detail)]), exc)
 
 
 # Worker processes: Vocab holds MappingProxyType lookups, which do not pickle, so each worker
@@ -129,32 +114,7 @@ def _check_rows_in_worker(rows: WireSource, sheet: str, date1904: bool) -> WireR
     if _worker is None:
         raise RuntimeError("worker not initialised")
     source = [reader.SourceRow(*t) for t in rows]
-    return _pack(*check_rows(source, sheet, date1904, _worker[0]))
-
-
-# Records cross process boundaries as plain tuples: pickle handles a frozen dataclass ~10x
-# slower than a tuple (100,000 rows to a worker and back: ~3 s of CPU as dataclasses, ~0.6 s
-# as tuples).
-WireSource = list[tuple[int, tuple[object, ...], tuple[Finding, ...]]]
-WireRecords = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-Wire = tuple[str, str, NewSubmission | None, WireRecords, BaseException | None, Any]
-
-
-def _pack_source(rows: Sequence[reader.SourceRow]) -> WireSource:
-    return [(r.excel_row, r.cells, r.findings) for r in rows]
-
-
-def _pack(rows: Sequence[NewRow], issues: Sequence[NewIssue]) -> WireRecords:
-    return (
-        [(r.excel_row, r.values, r.checked_ok, r.row_hash) for r in rows],
-        [(i.code, i.sheet, i.excel_row, i.column, i.value, i.value_masked, i.detail, i.row_id)
-         for i in issues],
-    )  # fmt: skip
-
-
-def _unpack(packed: WireRecords) -> tuple[list[NewRow], list[NewIssue]]:
-    rows, issues = packed
-    return [NewRow(*t) for t in rows], [NewIssue(*t) for t in issues]
+    return pack(*check_rows(source, sheet, date1904, _worker[0]))
 
 
 def _to_wire(done: Checked) -> Wire:
@@ -162,12 +122,12 @@ def _to_wire(done: Checked) -> Wire:
     records: WireRecords = ([], [])
     if done.result is not None:
         record, rows, issues = done.result
-        records = _pack(rows, issues)
+        records = pack(rows, issues)
     later = done.unvalidated
     unvalidated = None
     if later is not None:
-        unvalidated = (later.record, _pack([], later.issues)[1], later.sheet, later.date1904,
-                       _pack_source(later.rows))  # fmt: skip
+        unvalidated = (later.record, pack([], later.issues)[1], later.sheet, later.date1904,
+                       pack_source(later.rows))  # fmt: skip
     return done.sha256, done.os_error, record, records, done.crash, unvalidated
 
 
@@ -177,8 +137,8 @@ def _from_wire(wire: Wire) -> Checked:
     if unvalidated is not None:
         sub, issues, sheet, date1904, source = unvalidated
         rows = tuple(reader.SourceRow(*t) for t in source)
-        later = Unvalidated(sub, _unpack(([], issues))[1], sheet, date1904, rows)
-    result = None if record is None else (record, *_unpack(records))
+        later = Unvalidated(sub, unpack(([], issues))[1], sheet, date1904, rows)
+    result = None if record is None else (record, *unpack(records))
     return Checked(sha, os_error, result, crash, later)
 
 
@@ -276,104 +236,12 @@ def _read_in_chunks(
     except SubmissionError:
         return None
     except Exception as exc:
-        return _crashed(base, exc)
+        return crashed(base, exc)
     if started is None:
         return None
     record = _record(base, started.identity, DATA_SHEET)
     usual = partial(_check_usual, pool, path, vocab, public_key)
     return Checked(sha, streamed=Streamed(record, started, vocab, usual))
-
-
-class Unfinished(Exception):
-    """A streamed file's runs cannot give check_file's result after all (a run or the whole
-    file only the usual read can say, or a failing worker): whoever was storing its records
-    rolls them back and stores `redo()` instead. A signal between checkfile and ingest, not an
-    error: it never leaves ingest."""
-
-    def __init__(self, redo: Callable[[], Checked]) -> None:
-        super().__init__("chunked read unfinished")
-        self.redo = redo
-
-
-class Streamed:
-    """A single large file's records as the workers' runs arrive, so that the batch process
-    stores them while the workers still read (it would wait otherwise): iterate rows() to
-    the end, then issues(); either may raise Unfinished. Each may be iterated once.
-
-    Measured on the benchmark's 100,000-row file (2 cores): storing after the last run took
-    ~1 s with both workers idle; stored as the runs arrive, the insert shares the CPU with
-    the workers and the file is stored ~0.1 s after the last run (~0.5 s less in all)."""
-
-    __slots__ = ("_issues", "_rows", "_started", "_summaries", "_usual", "_vocab", "record")
-
-    def __init__(
-        self,
-        record: NewSubmission,
-        started: chunkread.Started,
-        vocab: Vocab,
-        usual: Callable[[], Checked],
-    ) -> None:
-        self.record = record
-        self._started = started
-        self._vocab = vocab
-        self._usual = usual
-        self._summaries: list[chunkread.Summary] = []
-        self._rows: list[int] = []  # Excel rows of the input rows so far
-        self._issues: list[NewIssue] = []  # row issues so far
-
-    def rows(self) -> Iterator[NewRow]:
-        for future in self._started.futures:
-            try:
-                done = future.result()
-            except Exception as exc:
-                self.cancel()
-                raise Unfinished(partial(_crashed, self.record, exc)) from exc
-            if done is None:
-                self.cancel()
-                raise Unfinished(self._usual)
-            summary, packed = done
-            rows, issues = _unpack(packed)
-            self._summaries.append(summary)
-            self._rows += (r.excel_row for r in rows)
-            self._issues += issues
-            yield from rows
-
-    def issues(self) -> Iterator[NewIssue]:
-        """File-level issues first, then the rows' (check_file's order)."""
-        if len(self._summaries) < len(self._started.futures):
-            raise ValueError("issues() before the last row")
-        try:
-            found = chunkread.finish(
-                self._started, self._summaries, self._rows, self._vocab, self.record.file_name
-            )
-        except SubmissionError:
-            raise Unfinished(self._usual) from None  # check_file rejects it in its own words
-        if found is None:
-            raise Unfinished(self._usual)
-        yield from _issue_records(found)
-        yield from self._issues
-
-    def cancel(self) -> None:
-        """Runs not started yet are not read (the records are not wanted after all)."""
-        _cancel(self._started.futures)
-
-
-def settle(done: Checked) -> Checked:
-    """`done` with a streamed file's records in memory: what storing it stores."""
-    stream = done.streamed
-    if stream is None:
-        return done
-    try:
-        rows = list(stream.rows())
-        issues = list(stream.issues())
-    except Unfinished as unfinished:
-        return settle(unfinished.redo())
-    return Checked(done.sha256, "", (stream.record, rows, issues))
-
-
-def _cancel(futures: Sequence[Future[Any]]) -> None:
-    for future in futures:
-        future.cancel()
 
 
 def _read_chunk_in_worker(task: chunkread.Task) -> tuple[chunkread.Summary, WireRecords] | None:
@@ -383,31 +251,25 @@ def _read_chunk_in_worker(task: chunkread.Task) -> tuple[chunkread.Summary, Wire
     if read is None:
         return None
     summary, source = read
-    return summary, _pack(*check_rows(source, DATA_SHEET, task[5], _worker[0]))
+    return summary, pack(*check_rows(source, DATA_SHEET, task[5], _worker[0]))
 
 
 def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -> Checked:
     """A large file's rows validated in chunks by every worker, results in row order."""
     rows, sheet, date1904 = later.rows, later.sheet, later.date1904
-    chunks = (_pack_source(rows[i : i + _CHUNK_ROWS]) for i in range(0, len(rows), _CHUNK_ROWS))
+    chunks = (pack_source(rows[i : i + _CHUNK_ROWS]) for i in range(0, len(rows), _CHUNK_ROWS))
     futures = [pool.submit(_check_rows_in_worker, chunk, sheet, date1904) for chunk in chunks]
     checked: list[NewRow] = []
     issues = list(later.issues)
     try:
         for future in futures:
-            chunk_rows, chunk_issues = _unpack(future.result())
+            chunk_rows, chunk_issues = unpack(future.result())
             checked += chunk_rows
             issues += chunk_issues
     except Exception as exc:
-        _cancel(futures)
-        return _crashed(later.record, exc)
+        cancel_all(futures)
+        return crashed(later.record, exc)
     return Checked(sha, "", (later.record, checked, issues))
-
-
-def _rejected(base: NewSubmission, code: str) -> NewSubmission:
-    return NewSubmission(
-        base.path, base.file_name, base.sha256, base.received_at, rejected_code=code
-    )
 
 
 def _read(
@@ -415,7 +277,7 @@ def _read(
 ) -> tuple[NewSubmission, list[NewIssue], reader.Submission]:
     """Read one file: its submission record, file-level issues and the raw input rows."""
     sub = reader.read_submission(path, vocab, public_key)
-    return _record(base, sub.identity, sub.sheet), _issue_records(sub.issues), sub
+    return _record(base, sub.identity, sub.sheet), issue_records(sub.issues), sub
 
 
 def _record(base: NewSubmission, ident: Identity | None, sheet: str) -> NewSubmission:
@@ -433,10 +295,6 @@ def _record(base: NewSubmission, ident: Identity | None, sheet: str) -> NewSubmi
         corrects=ident.corrects if ident else "",
         source_rows=ident.source_rows if ident else "",
     )
-
-
-def _issue_records(issues: Sequence[Issue]) -> list[NewIssue]:
-    return [NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in issues]
 
 
 _IS_ERROR = {code: d.severity is Severity.ERROR for code, d in CATALOGUE.items()}
