@@ -9,7 +9,10 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "titletemplate"
 # Layer of each subpackage; top-level modules are the core (0) unless named here.
 LAYERS = {"ooxml": 1, "template": 2, "ingest": 2, "reports": 3}
-JOBS = {"batch": 4, "bundle": 4, "demo": 5, "cliout": 6, "cliguard": 6, "cli": 7, "__main__": 8}
+JOBS = {
+    "runreport": 4, "batch": 5, "bundle": 5, "demo": 6, "cliout": 7, "cliguard": 7, "cli": 8,
+    "__main__": 9,
+}  # fmt: skip
 
 
 def _modules() -> dict[str, Path]:

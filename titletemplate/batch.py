@@ -25,7 +25,7 @@ from .ingest.checkfile import check_file, checked_files, file_sha256
 from .ingest.checkfile import row_hash as row_hash  # re-exported API
 from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
-from .ingest.records import NewIssue, NewSubmission, StoredIssue
+from .ingest.records import NewIssue, NewSubmission
 from .ingest.store import Store
 from .keys import public_pem
 from .paths import check_output
@@ -38,10 +38,10 @@ from .reports.report import (
     FileSummary,
     ReportIssue,
     Totals,
-    report_issue,
     totals,
     write_report_json,
 )
+from .runreport import Outcome, file_summaries, report_of, run_issues
 from .vocab import Vocab, text_key
 
 _log = logging.getLogger(__name__)
@@ -75,19 +75,6 @@ class IngestResult:
         """0 when every row was accepted and no file was rejected, else 1."""
         t = self.totals
         return 0 if t["rejected_files"] == 0 and t["invalid_rows"] == 0 else 1
-
-
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """One input file after reading: where it went in the store and what to say about it."""
-
-    path: str
-    file_name: str
-    submission_id: int | None
-    rejected_code: str = ""
-    notes: tuple[tuple[str, str], ...] = ()  # (code, detail) issues not kept in the store
-    superseded: tuple[int, ...] = ()
-    ignored: bool = False  # not a returned file at all (__MACOSX/, Thumbs.db in an archive)
 
 
 def ingest(
@@ -154,10 +141,10 @@ def ingest(
         )  # fmt: skip
 
 
-def _skipped(shown: str, name: str, code: str, detail: str) -> _Outcome:
+def _skipped(shown: str, name: str, code: str, detail: str) -> Outcome:
     severity = CATALOGUE[code].severity
     rejected = code if severity is Severity.ERROR else ""
-    return _Outcome(
+    return Outcome(
         shown,
         name,
         None,
@@ -169,7 +156,7 @@ def _skipped(shown: str, name: str, code: str, detail: str) -> _Outcome:
 
 def _ingest(
     inputs: Sequence[Input],
-    outcomes: list[_Outcome],
+    outcomes: list[Outcome],
     out: Path,
     store_path: Path,
     received: str,
@@ -210,11 +197,11 @@ def _ingest(
             merged = outputs.consolidate(
                 store, store_path, out, vocab, split_by_office, jobs, stack
             )
-            summaries = _summaries(store, outcomes)
-            issues = _issues(store, outcomes, changed, mask_ids)
+            summaries = file_summaries(store, outcomes)
+            issues = run_issues(store, outcomes, changed, mask_ids)
             missing = _missing_units(expected, store)
             total = totals(summaries)
-            still_open = [_report(i, mask_ids) for i in store.open_issues()]
+            still_open = [report_of(i, mask_ids) for i in store.open_issues()]
             errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries, still_open)
             board = write_status(store, vocab, out, expected, received)
             report_json = write_report_json(
@@ -252,7 +239,7 @@ def _ingest_file(
     public_key: Ed25519PublicKey,
     received: str,
     checked: Checked | None = None,
-) -> _Outcome:
+) -> Outcome:
     path, shown, name = given.path, given.shown, given.name
     notes = [NewIssue(code, detail=detail) for code, detail in given.notes]
     if checked is None:
@@ -264,17 +251,17 @@ def _ingest_file(
             known = store.find(sha)
             if known is not None and known.status != "rejected":
                 again = (("file-already-ingested", ""), *given.notes)
-                return _Outcome(shown, name, known.id, notes=again)
+                return Outcome(shown, name, known.id, notes=again)
             checked = check_file(path, vocab, public_key)
     if checked.os_error:
         note = ("file-unreadable", checked.os_error)
-        return _Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
+        return Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
     known = store.find(checked.sha256)
     if known is not None and known.status != "rejected":
         if checked.streamed is not None:
             checked.streamed.cancel()
         again = (("file-already-ingested", ""), *given.notes)
-        return _Outcome(shown, name, known.id, notes=again)
+        return Outcome(shown, name, known.id, notes=again)
     if checked.crash is not None:
         _log.error("unexpected error in %s", name, exc_info=checked.crash)
     stream = checked.streamed
@@ -285,14 +272,14 @@ def _ingest_file(
             _keep(store, sub, path)
         except Unfinished as unfinished:  # rolled back: nothing of it is stored
             return _ingest_file(store, given, vocab, public_key, received, unfinished.redo())
-        return _Outcome(shown, name, sid, "", (), tuple(s.id for s in superseded))
+        return Outcome(shown, name, sid, "", (), tuple(s.id for s in superseded))
     if checked.result is None:
         raise RuntimeError("file checked without a result")
     sub, rows, issues = checked.result
     sub = replace(sub, path=shown, file_name=name, received_at=received)
     sid, superseded = store.add(sub, rows, [*issues, *notes])
     _keep(store, sub, path)
-    return _Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
+    return Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
 
 
 def _keep(store: Store, sub: NewSubmission, path: Path) -> None:
@@ -318,97 +305,6 @@ def _derived_issue(f: Finding) -> NewIssue:
     column = BY_KEY[f.column].letter
     return NewIssue(f.code, f.sheet, f.excel_row, column, f.value, mask_value(column, f.value),
                     detail, row_id=f.row_id)  # fmt: skip
-
-
-def _summaries(store: Store, outcomes: Sequence[_Outcome]) -> list[FileSummary]:
-    ids = [o.submission_id for o in outcomes if o.submission_id is not None]
-    counts = store.status_counts(ids)
-    subs = store.submissions(ids)
-    out: list[FileSummary] = []
-    for o in outcomes:
-        c = counts.get(o.submission_id, {}) if o.submission_id is not None else {}
-        s = subs.get(o.submission_id) if o.submission_id is not None else None
-        code = o.rejected_code or (o.notes[0][0] if o.notes else "")
-        if not code and s is not None and s.status == "superseded":
-            code = "submission-superseded"  # a later file of this batch replaced it
-        valid, invalid = c.get("valid", 0), c.get("invalid", 0)
-        duplicate, excluded = c.get("duplicate", 0), c.get("excluded", 0)
-        status = "rejected" if o.rejected_code else "ignored" if o.ignored else "accepted"
-        withdrawn, outdated = c.get("withdrawn", 0), c.get("outdated", 0)
-        out.append(
-            FileSummary(
-                path=o.path,
-                status=status,
-                code=code,
-                unit=s.unit if s else "",
-                template_id=s.template_id if s else "",
-                rows=valid + invalid + duplicate + excluded + withdrawn + outdated,
-                valid_rows=valid,
-                invalid_rows=invalid,
-                duplicate_rows=duplicate,
-                excluded_rows=excluded,
-                withdrawn_rows=withdrawn,
-                outdated_rows=outdated,
-            )
-        )
-    return out
-
-
-def _report(i: StoredIssue, mask_ids: bool) -> ReportIssue:
-    return report_issue(
-        unit=i.unit,
-        path=i.path,
-        file_name=i.file_name,
-        code=i.code,
-        sheet=i.sheet,
-        row=i.row,
-        column=i.column,
-        value=i.value,
-        value_masked=i.value_masked,
-        detail=i.detail,
-        mask_ids=mask_ids,
-    )
-
-
-def _issues(
-    store: Store, outcomes: Sequence[_Outcome], changed: set[int], mask_ids: bool
-) -> list[ReportIssue]:
-    """The issues of this run's files, then those of earlier files whose rows changed status
-    (a new conflict), then the notices of submissions this run superseded."""
-    own = [o.submission_id for o in outcomes if o.submission_id is not None]
-    subs = store.submissions(own)
-    out: list[ReportIssue] = []
-
-    def add(i: StoredIssue) -> None:
-        out.append(_report(i, mask_ids))
-
-    seen: set[int] = set()
-    for o in outcomes:
-        unit = subs[o.submission_id].unit if o.submission_id in subs else ""
-        for code, detail in o.notes:
-            out.append(
-                report_issue(
-                    unit=unit,
-                    path=o.path,
-                    file_name=o.file_name,
-                    code=code,
-                    detail=detail,
-                    mask_ids=mask_ids,
-                )
-            )
-        if o.submission_id is not None and o.submission_id not in seen:
-            seen.add(o.submission_id)
-            for i in store.issues([o.submission_id]):  # one file's at a time, not all at once
-                add(i)
-    for sid in sorted(changed - seen):
-        seen.add(sid)
-        for i in store.issues([sid]):
-            add(i)
-    superseded = {s for o in outcomes for s in o.superseded} - seen
-    for i in store.issues(superseded):
-        if i.code == "submission-superseded":
-            add(i)
-    return out
 
 
 # --- the ledger -----------------------------------------------------------------------
