@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
 
 import click
 
 from . import __version__, cliout, messages
 from .cliguard import LOG_NAME as LOG_NAME  # re-exported: where a command logs
-from .cliguard import Exit, err, guarded
+from .cliguard import Exit, err, guarded, warn_demo, warn_real_templates
 from .vocabdir import PACKAGED_VOCAB_DIR, VocabLocation, VocabSource
 
 PACKAGED_VOCAB = VocabLocation(PACKAGED_VOCAB_DIR, VocabSource.PACKAGED)
@@ -38,11 +37,6 @@ public_key_option = click.option(
 
 quiet_option = click.option("--quiet", "-q", is_flag=True)
 json_option = click.option("--json", "as_json", is_flag=True)
-
-
-def _warn_demo(demo: bool) -> None:
-    if demo:
-        err(messages.CLI_DEMO_KEY)
 
 
 @click.group(cls=cliout.Group)
@@ -152,7 +146,7 @@ def build(
     where = cliout.find_vocab(vocab_dir, quiet)
     vocabulary = load_vocab(where.path)
     key, demo = load_private_key(key_file)
-    _warn_demo(demo)
+    warn_demo(demo)
     when = _issue_time(issued_at)
     if unit_name:
         unit = vocabulary.find_unit(unit_name)
@@ -211,7 +205,7 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     from .template.build import template_password
 
     key, demo = load_private_key(key_file)
-    _warn_demo(demo)
+    warn_demo(demo)
     click.echo(messages.CLI_PASSWORD.format(file=file.name, password=template_password(file, key)))
     return Exit.OK
 
@@ -282,7 +276,7 @@ def ingest(
     where = cliout.find_vocab(vocab_dir, quiet)
     vocabulary = load_vocab(where.path)
     key, demo = load_public_key(public_key)
-    _warn_demo(demo)
+    warn_demo(demo)
     # Correction workbooks are new signed templates, so they need the private key; every
     # other level of the chain checks with the public key alone and gets no corrections.
     private = None
@@ -312,7 +306,7 @@ def ingest(
         quiet,
     )
     if demo:
-        _warn_real_templates(result)
+        warn_real_templates(result)
     if as_json:
         cliout.echo_json(
             {"vocab": cliout.vocab_json(where), "demo_key": demo, **cliout.ingest_json(result)}
@@ -371,14 +365,6 @@ def _passwords(given: tuple[str, ...], file: Path | None) -> list[str]:
     return found
 
 
-def _warn_real_templates(result: Any) -> None:
-    """Once, loudly: templates signed by a real key were checked with the demo key."""
-    wrong = [r.issue.detail for r in result.issues if r.issue.code == "template-wrong-key"]
-    if wrong:
-        signers = sorted({detail.partition(" / ")[0] for detail in wrong})
-        err(messages.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))
-
-
 @main.command()
 @click.option("--db", "db_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               required=True)  # fmt: skip
@@ -404,7 +390,7 @@ def demo(out: Path) -> int:
     from .demo import run_demo
 
     cliout.say_vocab(PACKAGED_VOCAB)  # the demo's units live in the shipped vocabulary
-    _warn_demo(True)
+    warn_demo(True)
     result = cliout.with_progress(lambda progress: run_demo(out, progress=progress))
     cliout.print_demo(result, out)
     return Exit.OK

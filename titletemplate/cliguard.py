@@ -91,3 +91,17 @@ def guarded(log_dir_option: str) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def warn_demo(demo: bool) -> None:
+    """Every run on the built-in demo key says so."""
+    if demo:
+        err(messages.CLI_DEMO_KEY)
+
+
+def warn_real_templates(result: Any) -> None:
+    """Once, loudly: templates signed by a real key were checked with the demo key."""
+    wrong = [r.issue.detail for r in result.issues if r.issue.code == "template-wrong-key"]
+    if wrong:
+        signers = sorted({detail.partition(" / ")[0] for detail in wrong})
+        err(messages.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))
