@@ -17,9 +17,10 @@ from python_calamine import CalamineWorkbook
 from xlsxwriter.utility import xl_col_to_name
 
 from titletemplate import formulas as fx
+from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW, VOCAB_SHEET
 from titletemplate.normalize import normalize_row
-from titletemplate.rules import RULES, SHEET_RULES, RowData, Rule
+from titletemplate.rules import RULES, SHEET_RULES, Rule
 from titletemplate.template import checkcolumn, vocabsheet
 from titletemplate.vocab import Vocab
 

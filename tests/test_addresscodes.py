@@ -9,11 +9,12 @@ import pytest
 from helpers_ingest import GOOD
 
 from titletemplate import addresscodes, idcard
+from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS
 from titletemplate.ingest import rulerun
 from titletemplate.ingest.validate import caches_off, validate_row
 from titletemplate.normalize import normalize_row
-from titletemplate.rules import BY_CODE, RowData
+from titletemplate.rules import BY_CODE
 from titletemplate.vocab import Region, Vocab
 
 _KEYS = [c.key for c in COLUMNS]

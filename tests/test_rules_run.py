@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from test_validate_parity import _AREAS, MANY, NARROW, ROW, VOCAB
 
 from titletemplate import idcard, messages, rules
+from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS
 from titletemplate.ingest import rulerun
 from titletemplate.normalize import normalize_row
-from titletemplate.rules import RULES, RowData
+from titletemplate.rules import RULES
 
 _KEYS = [c.key for c in COLUMNS]
 _PASSED = [r for r in RULES if r.code in rulerun.PASSED]

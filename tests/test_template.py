@@ -23,6 +23,7 @@ from openpyxl.utils.protection import hash_password
 
 from titletemplate import formulas as fx
 from titletemplate import idcard, rules
+from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
 from titletemplate.fingerprint import (
@@ -281,7 +282,7 @@ def test_example_row_has_a_valid_synthetic_id_and_is_marked(sheet: Any) -> None:
 
 def test_example_row_passes_every_error_rule(vocab: Vocab, sheet: Any) -> None:
     values = {c.key: sheet.cell(5, c.index + 1).value for c in COLUMNS}
-    found = rules.evaluate(rules.RowData(values, values), vocab)
+    found = rules.evaluate(RowData(values, values), vocab)
     assert [(rule.code, detail) for rule, detail in found] == [
         ("title-alias", "正高级实习指导教师")
     ]

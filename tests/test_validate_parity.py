@@ -18,13 +18,14 @@ from helpers_ingest import GOOD, SCHOOL, fill
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from titletemplate import demo, idcard, normalize, rules
+from titletemplate import checks, demo, idcard, normalize
+from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS
 from titletemplate.ingest.checkfile import check_rows
 from titletemplate.ingest.reader import SourceRow, read_submission
 from titletemplate.ingest.validate import caches_off, validate_row
 from titletemplate.normalize import ErrorValue, Finding, FormulaValue, normalize_row
-from titletemplate.rules import RULES, RowData, evaluate
+from titletemplate.rules import RULES, evaluate
 from titletemplate.vocab import Vocab
 from titletemplate.vocabcheck import load_vocab
 
@@ -264,17 +265,17 @@ def test_caches_off_remembers_nothing_and_restores_the_memos() -> None:
     fresh = dataclasses.replace(VOCAB)  # a new vocabulary: its caches start empty
     changes = {"issue_date": "20170102", "issuer": "caches off"}
     cells = tuple({**GOOD, **changes}[c.key] for c in COLUMNS)
-    memo, dates = dict(normalize._MEMO), rules.parse_yyyymmdd.cache_info()
+    memo, dates = dict(normalize._MEMO), checks.parse_yyyymmdd.cache_info()
     with caches_off():
         validate_row(cells, fresh)
         row = RowData(normalize_row(cells)[0], {})
         evaluate(row, fresh)
     assert (fresh.caches, normalize._MEMO, row.id_facts) == ({}, memo, None)
-    assert rules.parse_yyyymmdd.cache_info() == dates
+    assert checks.parse_yyyymmdd.cache_info() == dates
     validate_row(cells, fresh)
     assert sorted(fresh.caches) == ["canonical", "id-areas", "rule-outcomes"]
     assert ("issuer", str, "caches off", False) in normalize._MEMO
-    assert rules.parse_yyyymmdd.cache_info().misses + rules.parse_yyyymmdd.cache_info().hits > (
+    assert checks.parse_yyyymmdd.cache_info().misses + checks.parse_yyyymmdd.cache_info().hits > (
         dates.hits + dates.misses
     )
 

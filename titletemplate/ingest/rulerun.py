@@ -9,8 +9,9 @@ from operator import itemgetter
 from typing import Any
 
 from .. import addresscodes, messages, rules
+from ..checks import ADULT_AGE, RowData, parse_yyyymmdd
 from ..idcard import ID_LENGTH, check_char
-from ..rules import ADULT_AGE, RULES, RowData, Rule, parse_yyyymmdd
+from ..rules import RULES, Rule
 from ..vocab import GB11643, Vocab
 
 _OUTCOMES_MAX = 100_000  # remembered group outcomes per vocabulary (~7 per distinct row pattern)
@@ -148,7 +149,7 @@ def _distinct_cells_pass(row: RowData, vocab: Vocab) -> bool:
     name, number = values["name"], values["id_number"]
     if " " in values["cert_no"] or not name or not _DIGITS.isdisjoint(name):
         return False
-    # What rules._id_facts works out, read off the text: without the IdFacts and birth date
+    # What checks.id_facts works out, read off the text: without the IdFacts and birth date
     # objects, which most rows never need.
     if len(number) != ID_LENGTH or not number.isascii() or not number[:17].isdigit():
         return False
@@ -167,5 +168,5 @@ def _distinct_cells_pass(row: RowData, vocab: Vocab) -> bool:
         return True
     # As numbers, YYYYMMDD texts compare as their dates: the 18th birthday is the birth date
     # plus 180000, more than any issue date when past 9999 (which the rule flags too); no date
-    # falls between a 29 February birthday and the 1 March rules._date_adult takes for it.
+    # falls between a 29 February birthday and the 1 March checks.date_adult takes for it.
     return int(issued) >= int(number[6:14]) + ADULT_AGE * 10_000

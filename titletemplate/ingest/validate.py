@@ -7,11 +7,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
-from .. import normalize, rules
+from .. import checks, normalize
+from ..checks import RowData
 from ..columns import COLUMNS
 from ..errors import Severity
 from ..normalize import Finding, normalize_row
-from ..rules import RowData
 from ..vocab import Vocab
 from .rulerun import evaluate
 
@@ -109,7 +109,7 @@ def caches_off() -> Iterator[None]:
         (Vocab, "remember", False),
         (normalize, "MEMO_COLUMNS", frozenset()),
         (normalize, "_TEXT_OF_STR", {}),
-        (rules, "parse_yyyymmdd", rules.parse_yyyymmdd.__wrapped__),
+        (checks, "parse_yyyymmdd", checks.parse_yyyymmdd.__wrapped__),
     )
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in off]
     try:
