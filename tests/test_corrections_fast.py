@@ -9,6 +9,7 @@ import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -22,7 +23,7 @@ from titletemplate.errors import TemplateError
 from titletemplate.fingerprint import Origin, identity_from_rows, parse_origin, verify_identity
 from titletemplate.ingest.records import StoredIssue
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
-from titletemplate.template import datasheet, stampfill
+from titletemplate.template import stampfill, xlsxinternals
 from titletemplate.template.build import build_template
 from titletemplate.template.stamp import probe_unit
 from titletemplate.vocab import Unit, Vocab
@@ -248,15 +249,29 @@ def test_a_probe_the_fast_path_cannot_reproduce_is_not_used(
 def test_check_cells_stored_directly_equal_write_formula(
     vocab: Vocab, private_key: Ed25519PrivateKey, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rows = _typical(4)
-    direct = _scratch(vocab, NEW_UNIT, private_key, rows)
+    """Layout 1 writes a check formula per row (layout 2 shares its helper columns' formulas):
+    stored directly, they equal what write_formula would store."""
+    prefill, n, marks = _request(_typical(4))
+    args = {"issued_at": ISSUED_AT, "rows": n, "prefill": prefill, "marks": marks, "layout": "1"}
+    calls: list[int] = []
+    direct_write = xlsxinternals.write_formula_cell
 
-    def through_xlsxwriter(data: object, row: int, formula: str, style: object) -> None:
-        rc = data.write_formula(row, ord(CHECK_LETTER) - ord("A"), formula, style, "")  # type: ignore[attr-defined]
+    def counted(*a: Any) -> int:
+        calls.append(1)
+        return direct_write(*a)
+
+    monkeypatch.setattr(xlsxinternals, "write_formula_cell", counted)
+    direct = build_template(vocab, NEW_UNIT, private_key, **args)
+    assert len(calls) == n - 1  # every row but the first, which write_formula writes
+
+    def through_xlsxwriter(data: object, row: int, col: int, formula: str, style: object) -> int:
+        assert col == ord(CHECK_LETTER) - ord("A")
+        rc: int = data.write_formula(row, col, formula, style, "")  # type: ignore[attr-defined]
         assert rc == 0
+        return rc
 
-    monkeypatch.setattr(datasheet, "_write_check", through_xlsxwriter)
-    assert _scratch(vocab, NEW_UNIT, private_key, rows) == direct
+    monkeypatch.setattr(xlsxinternals, "write_formula_cell", through_xlsxwriter)
+    assert build_template(vocab, NEW_UNIT, private_key, **args) == direct
 
 
 def test_fast_correction_as_the_clerk_sees_it(vocab: Vocab, private_key: Ed25519PrivateKey) -> None:

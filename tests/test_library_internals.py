@@ -30,8 +30,7 @@ from titletemplate.template import stampfill
 from titletemplate.template.build import build_template
 from titletemplate.vocabcheck import load_vocab
 
-# (class, method) pairs: every private method stamp.py and stampfill.py call, and
-# datasheet.py's writer of shared formulas.
+# (class, method) pairs: every private method xlsxinternals.py calls.
 PRIVATE_METHODS = [
     (Worksheet, "_check_dimensions"),
     (Worksheet, "_xml_formula_element"),

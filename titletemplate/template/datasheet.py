@@ -11,8 +11,6 @@ from types import MappingProxyType
 from typing import Any
 from xml.sax.saxutils import escape
 
-from xlsxwriter.worksheet import CellFormulaTuple
-
 from .. import idcard, messages
 from ..columns import (
     BY_KEY,
@@ -29,6 +27,7 @@ from ..columns import (
 )
 from ..errors import Severity
 from ..vocab import Unit, Vocab
+from . import xlsxinternals as xi
 from .protection import DATA_SHEET_PROTECTION
 from .vocabsheet import SheetFormulas, checked
 
@@ -210,11 +209,7 @@ def _write_input_cells(
     marks: Mapping[tuple[int, str], str],
 ) -> None:
     first, last = sheet.context.first_row - 1, sheet.context.last_row - 1  # zero-based
-    # xlsxwriter runs ~60 regex substitutions per formula to add "_xlfn." prefixes: 3 s for
-    # 2,000 check formulas. lint() admits only Excel 2007 functions, which need no prefix, so
-    # the instance skips that step while the block is written.
-    data._prepare_formula = _strip_equals
-    try:
+    with xi.formulas_as_given(data):  # lint() admits no function that needs a prefix
         for i, r in enumerate(range(first, last + 1)):
             values = prefill[i] if i < len(prefill) else {}
             for column in COLUMNS:
@@ -231,17 +226,8 @@ def _write_input_cells(
             if r == first:
                 checked(data.write_formula(r, _CHECK_COL, formula, fmt["check"], ""), "check")
             else:
-                _write_check(data, r, formula, fmt["check"])
-    finally:
-        del data._prepare_formula
-
-
-class SharedFormula(str):
-    """A cell's `<f>` element of a shared formula (what Excel writes for a filled-down
-    formula): the first row's carries the text, the others only refer to it. 2,000 rows of
-    a 3 KB check formula made 8 MB of sheet XML; shared, the text is there once."""
-
-    __slots__ = ()
+                rc = xi.write_formula_cell(data, r, _CHECK_COL, formula, fmt["check"])
+                checked(rc, "check")
 
 
 def shared_formula_xml(sheet: SheetFormulas, index: int, row: int) -> str:
@@ -254,26 +240,12 @@ def shared_formula_xml(sheet: SheetFormulas, index: int, row: int) -> str:
 
 
 def _write_shared(data: Any, sheet: SheetFormulas, row: int, style: Any) -> None:
-    if "_xml_formula_element" not in vars(data):
-        data._xml_formula_element = _shared_writer(data)
+    """The row's helper columns as shared formulas (what Excel writes for a filled-down
+    formula): the first row's carries the text, the others only refer to it. 2,000 rows of
+    a 3 KB check formula made 8 MB of sheet XML; shared, the text is there once."""
     for i in range(len(sheet.shared)):
-        checked(data._check_dimensions(row, _CHECK_COL + i), "check")
-        xml = SharedFormula(shared_formula_xml(sheet, i, row + 1))
-        data.table[row][_CHECK_COL + i] = CellFormulaTuple(xml, style, "")
-
-
-def _shared_writer(data: Any) -> Any:
-    """xlsxwriter's formula cell writer, which also writes SharedFormula cells."""
-    plain = data._xml_formula_element
-
-    def write(formula: str, result: Any, attributes: Any = ()) -> None:
-        if not isinstance(formula, SharedFormula):
-            plain(formula, result, attributes)
-            return
-        attr = "".join(f' {k}="{v}"' for k, v in attributes)
-        data.fh.write(f"<c{attr}>{formula}<v></v></c>")
-
-    return write
+        xml = shared_formula_xml(sheet, i, row + 1)
+        checked(xi.write_formula_element(data, row, _CHECK_COL + i, xml, style), "check")
 
 
 def _write_comments(
@@ -296,18 +268,6 @@ def _write_input_rules(data: Any, fmt: dict[str, Any], sheet: SheetFormulas) -> 
         style = fmt["bad"] if highlight.severity is Severity.ERROR else fmt["doubtful"]
         options = {"type": "formula", "criteria": "=" + highlight.formula, "format": style}
         checked(data.conditional_format(first, c, last, c, options), highlight.key)
-
-
-def _write_check(data: Any, row: int, formula: str, style: Any) -> None:
-    """What write_formula stores, without its scan for dynamic-array functions (0.15 ms per
-    3 KB check formula, 40% of a small correction's build): the rows' formulas differ from the
-    first row's, which write_formula scans, only in row numbers."""
-    checked(data._check_dimensions(row, _CHECK_COL), "check")
-    data.table[row][_CHECK_COL] = CellFormulaTuple(_strip_equals(formula), style, "")
-
-
-def _strip_equals(formula: str, expand_future_functions: bool = False) -> str:
-    return formula.removeprefix("=")
 
 
 def _write_page_setup(data: Any, sheet: SheetFormulas) -> None:
