@@ -7,11 +7,13 @@ import shutil
 import stat
 from pathlib import Path
 
+import openpyxl
 from click.testing import CliRunner
 from conftest import ISSUED_AT
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_ingest import SCHOOL, fill, row
 
+from titletemplate import messages
 from titletemplate.cli import main
 from titletemplate.keys import sheet_password
 from titletemplate.template.build import template_password
@@ -121,3 +123,20 @@ def test_ingest_with_an_unknown_public_key_file_cannot_start(tmp_path: Path) -> 
     )
     assert result.exit_code == 3
     assert "[key-unreadable]" in result.stderr
+
+
+def test_ingest_level_names_who_consolidated_on_the_signature_line(
+    tmp_path: Path, vocab: Vocab, private_key: Ed25519PrivateKey
+) -> None:
+    """A supervising department consolidates with --level; the bureau's default is its own."""
+    good = fill(vocab, private_key, SCHOOL, tmp_path / "in" / "good.xlsx", [row()])
+    level = "日照市教育局"
+    for out, args in ((tmp_path / "dept", ["--level", level]), (tmp_path / "bureau", [])):
+        result = CliRunner().invoke(main, ["ingest", str(good), "--out", str(out), *args])
+        assert result.exit_code == 0, result.output
+        book = openpyxl.load_workbook(out / "consolidated.xlsx", read_only=True)
+        unit_line = next(book.worksheets[0].iter_rows(min_row=2, max_row=2, values_only=True))
+        book.close()
+        assert unit_line[0] == messages.UNIT_LABEL
+        assert unit_line[1] == (level if args else vocab.campaign.bureau)
+        assert messages.SIGNER_LABEL in unit_line

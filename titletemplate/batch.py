@@ -96,6 +96,7 @@ def ingest(
     jobs: int = 2,
     passwords: Sequence[str] = (),
     encrypt_output: str | None = None,
+    level: str | None = None,
 ) -> IngestResult:
     """Ingest returned files and folders (recursively) into the store and write the reports.
 
@@ -108,6 +109,8 @@ def ingest(
             time (default: now, UTC).
         jobs: worker processes that read and validate files (the store stays in this one).
         passwords: tried in turn on encrypted archives and workbooks; never recorded.
+        level: the level that consolidates, named on consolidated.xlsx's 填报单位 line for
+            its signature and stamp (default: the campaign's bureau).
         encrypt_output: a password: consolidated.xlsx is written Office-encrypted with it
             (what Excel and WPS open after asking for it); never recorded.
 
@@ -137,7 +140,7 @@ def ingest(
         return _ingest(
             inputs, outcomes, out, store_path, received, lists, expected, vocab, public_key,
             private_key, mask_ids, split_by_office, correction_rows, progress, jobs,
-            encrypt_output,
+            encrypt_output, level or vocab.campaign.bureau,
         )  # fmt: skip
 
 
@@ -171,6 +174,7 @@ def _ingest(
     progress: Progress | None,
     jobs: int,
     encrypt_output: str | None,
+    level: str,
 ) -> IngestResult:
     files = [i.path for i in inputs]
     with Store(store_path) as store:
@@ -195,7 +199,14 @@ def _ingest(
             # Worker processes build the corrections and write the merged files while this one
             # writes the reports.
             merged = outputs.consolidate(
-                store, store_path, out, vocab, split_by_office, jobs, stack
+                store,
+                store_path,
+                out,
+                vocab,
+                split_by_office,
+                jobs,
+                stack,
+                level or vocab.campaign.bureau,
             )
             summaries = file_summaries(store, outcomes)
             issues = run_issues(store, outcomes, changed, mask_ids)

@@ -37,6 +37,7 @@ public_key_option = click.option(
 
 quiet_option = click.option("--quiet", "-q", is_flag=True)
 json_option = click.option("--json", "as_json", is_flag=True)
+EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 @click.group(cls=cliout.Group)
@@ -95,9 +96,8 @@ def keygen(out: Path) -> int:
 
 
 def _issue_time(value: str | None) -> str:
-    if value:
-        return value
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return value or now.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @main.command()
@@ -219,31 +219,15 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
 )
-@click.option(
-    "--revoked",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-)
-@click.option(
-    "--ecert",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-)
+@click.option("--revoked", type=EXISTING_FILE)
+@click.option("--ecert", type=EXISTING_FILE)
 @click.option("--split-by-office", is_flag=True)
 @click.option("--mask-ids/--no-mask-ids", default=True)
-@click.option(
-    "--manifest",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-)
+@click.option("--manifest", type=EXISTING_FILE)
 @click.option("--password", "password_list", multiple=True)
 @click.option("--encrypt-output", default=None)
-@click.option(
-    "--passwords",
-    "passwords_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-)
+@click.option("--level", default=None)
+@click.option("--passwords", "passwords_file", type=EXISTING_FILE)
 @vocab_option
 @public_key_option
 @key_option
@@ -267,6 +251,7 @@ def ingest(
     password_list: tuple[str, ...] = (),
     passwords_file: Path | None = None,
     encrypt_output: str | None = None,
+    level: str | None = None,
 ) -> int:
     """Read returned templates, re-check every row, deduplicate and write the reports."""
     from .batch import ingest as run_ingest
@@ -302,6 +287,7 @@ def ingest(
             progress=progress,
             passwords=_passwords(password_list, passwords_file),
             encrypt_output=encrypt_output,
+            level=level,
         ),
         quiet,
     )

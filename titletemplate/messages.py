@@ -513,6 +513,7 @@ CLI_HELP_TEXTS: dict[str, str] = {
     "ingest --split-by-office": "汇总表按评审机构(任务分工)分成多个工作表。",
     "ingest --mask-ids": "报告中的证件号码打码显示(默认打码;--no-mask-ids 显示完整号码)。",
     "ingest --manifest": "build --units 生成的 manifest.csv,用于列出尚未报送的单位。",
+    "ingest --level": "汇总表“填报单位名称(公章)”一栏填写的本级单位名称(默认: 字典中的人社局),便于本级签字盖章后报送上级。",
     "ingest --encrypt-output": "用这个密码把汇总表 consolidated.xlsx 加密保存(Excel/WPS 打开时要求输入密码),供报送上级;密码不会写入日志和报告。",
     "bundle": "把所选单位当前已接收的原始文件打包(附清单 manifest.csv 和一页汇总表 summary.xlsx),报送上一级;上一级用 ingest 直接读取该压缩包,每个文件凭自身签名核验。",
     "bundle --db": "本级 ingest 使用的数据库文件(如 结果文件夹/titletemplate.db)。",

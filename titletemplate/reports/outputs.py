@@ -38,31 +38,36 @@ def consolidate(
     split_by_office: bool,
     jobs: int,
     stack: contextlib.ExitStack,
+    level: str,
 ) -> Callable[[], tuple[Path, Path]]:
     """Start writing consolidated.xlsx/.csv (in a worker process reading the store when
-    jobs > 1); returns the function that waits for them and gives their paths."""
+    jobs > 1); returns the function that waits for them and gives their paths. `level`: who
+    consolidated them, named on the sheet's 填报单位 line."""
     paths = (out / CONSOLIDATED_XLSX, out / CONSOLIDATED_CSV)
     if jobs <= 1:
         rows, groups = store.valid_rows(), store.valid_groups() if split_by_office else []
-        level = vocab.campaign.bureau
         done = write_consolidated(
             *paths, rows, vocab, groups=groups, split_by_office=split_by_office, level=level
         )
         return lambda: done
     pool = stack.enter_context(ProcessPoolExecutor(1, initializer=watch_parent))
     future = pool.submit(_consolidate_in_worker, store_path, paths, plain_fields(vocab),
-                         split_by_office)  # fmt: skip
+                         split_by_office, level)  # fmt: skip
     return future.result
 
 
 def _consolidate_in_worker(
-    store_path: Path, paths: tuple[Path, Path], vocab_fields: dict[str, Any], split: bool
+    store_path: Path,
+    paths: tuple[Path, Path],
+    vocab_fields: dict[str, Any],
+    split: bool,
+    level: str,
 ) -> tuple[Path, Path]:
     vocab = Vocab(**vocab_fields)
     with Store(store_path) as store:
         groups = store.valid_groups() if split else []  # only office sheets need them
         return write_consolidated(*paths, store.valid_rows(), vocab, groups=groups,
-                                  split_by_office=split, level=vocab.campaign.bureau)  # fmt: skip
+                                  split_by_office=split, level=level)  # fmt: skip
 
 
 def corrections(
