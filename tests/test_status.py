@@ -164,6 +164,22 @@ def test_the_status_command_prints_the_units_that_need_action(
     assert {p.name for p in tmp_path.iterdir()} == {"status.json", "status.xlsx", "status.html"}
 
 
+def test_the_status_command_for_scripts_json_and_quiet(
+    campaign: tuple[Path, IngestResult], tmp_path: Path
+) -> None:
+    db, _ = campaign
+    out = tmp_path / "json"
+    result = CliRunner().invoke(main, ["status", "--db", str(db), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    on_disk = json.loads((out / "status.json").read_text("utf-8"))
+    assert summary["totals"] == on_disk["totals"] and summary["units"] == on_disk["units"]
+    assert summary["outputs"]["status_html"] == str(out / "status.html")
+    assert summary["vocab"]["path"]
+    quiet = CliRunner().invoke(main, ["status", "--db", str(db), "--out", str(out), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+
+
 def test_the_status_command_never_makes_a_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main, ["status", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "out")]

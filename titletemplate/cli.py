@@ -357,14 +357,23 @@ def _passwords(given: tuple[str, ...], file: Path | None) -> list[str]:
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @vocab_option
+@quiet_option
+@json_option
 @guarded("out")
-def status(db_path: Path, manifest: Path | None, out: Path, vocab_dir: Path | None) -> int:
+def status(
+    db_path: Path, manifest: Path | None, out: Path, vocab_dir: Path | None, quiet: bool,
+    as_json: bool,
+) -> int:  # fmt: skip
     """Where every unit of the campaign stands: status.json, status.xlsx, status.html."""
     from .reports.campaign import status as campaign_status
     from .vocabcheck import load_vocab
 
-    vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
-    cliout.print_status(campaign_status(db_path, out, vocab=vocabulary, manifest=manifest), out)
+    where = cliout.find_vocab(vocab_dir, quiet or as_json)
+    files = campaign_status(db_path, out, vocab=load_vocab(where.path), manifest=manifest)
+    if as_json:
+        cliout.echo_json({"vocab": cliout.vocab_json(where), **cliout.status_json(files)})
+    elif not quiet:
+        cliout.print_status(files, out)
     return Exit.OK
 
 

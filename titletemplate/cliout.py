@@ -106,6 +106,12 @@ def ingest_json(result: Any) -> dict[str, Any]:
     }
 
 
+def status_json(files: Any) -> dict[str, Any]:
+    """The campaign status for scripts: what status.json holds, and where the files are."""
+    outputs = {"status_json": files.json, "status_xlsx": files.xlsx, "status_html": files.html}
+    return {**files.status.as_json(), "outputs": outputs}
+
+
 _STATUS_NAMES = {"accepted": messages.CLI_ACCEPTED, "ignored": messages.CLI_IGNORED}
 
 
