@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .. import messages
 from ..files import atomic_open
-from .status import DONE, CampaignStatus, OfficeStatus, UnitStatus
+from .status import COUNTERS, DONE, CampaignStatus, OfficeStatus, UnitStatus
 
 STATUS_HTML = "status.html"
 _BAR_WIDTH = 320  # SVG user units of a progress bar
@@ -90,17 +90,7 @@ def _unit_table(units: list[UnitStatus]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-_UNIT_COUNTS = (
-    "rows",
-    "valid_rows",
-    "invalid_rows",
-    "duplicate_rows",
-    "excluded_rows",
-    "withdrawn_rows",
-    "open_errors",
-    "correction_issued",
-    "correction_returned",
-)
+_UNIT_COUNTS = tuple(c for c in COUNTERS if c != "files")  # the table shows files apart
 
 
 def _office_table(offices: tuple[OfficeStatus, ...]) -> str:
