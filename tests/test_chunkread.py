@@ -15,17 +15,17 @@ from typing import Any
 
 import openpyxl
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import SCHOOL, row, template_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
+from titletemplate import workers
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from titletemplate.ingest import checkfile, chunkread
 from titletemplate.ingest.checked import Checked, settle
 from titletemplate.ingest.reader import MAX_ROW
-from titletemplate.vocab import Vocab, plain_fields
+from titletemplate.vocab import Vocab
 
 LAST_INPUT_ROW = FIRST_DATA_ROW + 2000 - 1  # the campaign's input block (vocab campaign.rows)
 
@@ -109,9 +109,7 @@ def _odd_cells(ws: Any) -> None:
 
 @pytest.fixture
 def pool(vocab: Vocab, public_key: Ed25519PublicKey) -> Iterator[ProcessPoolExecutor]:
-    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    state = (plain_fields(vocab), raw)
-    with ProcessPoolExecutor(2, initializer=checkfile._init_worker, initargs=state) as workers:
+    with checkfile.open_pool(vocab, public_key, 2) as workers:
         yield workers
 
 
@@ -266,7 +264,7 @@ def test_workers_started_by_spawn_read_the_runs(
     fallbacks.clear()
     spawn = multiprocessing.get_context("spawn")
     monkeypatch.setattr(
-        checkfile, "ProcessPoolExecutor", partial(ProcessPoolExecutor, mp_context=spawn)
+        workers, "ProcessPoolExecutor", partial(ProcessPoolExecutor, mp_context=spawn)
     )
     (chunked,) = _settled(checkfile.checked_files([path], vocab, public_key, jobs=2))
     assert chunked == usual

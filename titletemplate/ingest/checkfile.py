@@ -10,8 +10,6 @@ are streamed to the store as the runs arrive."""
 from __future__ import annotations
 
 import hashlib
-import pickle
-import traceback
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,7 +19,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .. import addresscodes
@@ -30,8 +27,8 @@ from ..errors import CATALOGUE, Severity, SubmissionError
 from ..fingerprint import Identity
 from ..normalize import Finding
 from ..privacy import mask_value
-from ..vocab import Vocab, plain_fields
-from ..workers import watch_parent
+from ..vocab import Vocab
+from ..workers import hand_over, portable, start_pool, state, take_over
 from . import chunkread, reader
 from .checked import (
     Checked,
@@ -92,29 +89,22 @@ def check_file(
     return Checked(sha, "", (sub_record, rows, issues))
 
 
-# Worker processes: Vocab holds MappingProxyType lookups, which do not pickle, so each worker
-# rebuilds it once from its plain fields; the public key travels as raw bytes.
-_worker: tuple[Vocab, Ed25519PublicKey] | None = None
 _WINDOW = 4  # files read ahead per worker: memory stays bounded however many files there are
 
 
-def _init_worker(vocab_fields: dict[str, Any], raw_key: bytes) -> None:
-    global _worker
-    watch_parent()
-    _worker = (Vocab(**vocab_fields), Ed25519PublicKey.from_public_bytes(raw_key))
+def open_pool(vocab: Vocab, public_key: Ed25519PublicKey, jobs: int) -> ProcessPoolExecutor:
+    """The workers that check files: each holds the vocabulary and the public key."""
+    addresscodes.national()  # parsed once here, not in every forked worker
+    return start_pool(jobs, take_over, hand_over(vocab, public_key))
 
 
 def _check_in_worker(path: Path) -> Wire:
-    if _worker is None:
-        raise RuntimeError("worker not initialised")
-    return _to_wire(_portable(check_file(path, *_worker, split_rows=SPLIT_ROWS)))
+    return _to_wire(_portable(check_file(path, *state(), split_rows=SPLIT_ROWS)))
 
 
 def _check_rows_in_worker(rows: WireSource, sheet: str, date1904: bool) -> WireRecords:
-    if _worker is None:
-        raise RuntimeError("worker not initialised")
     source = [reader.SourceRow(*t) for t in rows]
-    return pack(*check_rows(source, sheet, date1904, _worker[0]))
+    return pack(*check_rows(source, sheet, date1904, state()[0]))
 
 
 def _to_wire(done: Checked) -> Wire:
@@ -144,17 +134,7 @@ def _from_wire(wire: Wire) -> Checked:
 
 def _portable(done: Checked) -> Checked:
     """A crash that pickles, with the worker's traceback as a note."""
-    if done.crash is not None:
-        text = "".join(traceback.format_exception(done.crash))
-        try:
-            pickle.dumps(done.crash)
-            crash: BaseException = done.crash
-        except Exception:
-            crash = RuntimeError(type(done.crash).__name__)
-        crash.__cause__ = None
-        crash.add_note(f"in worker process:\n{text}")
-        done = replace(done, crash=crash)
-    return done
+    return done if done.crash is None else replace(done, crash=portable(done.crash))
 
 
 def _worth_a_pool(files: Sequence[Path]) -> bool:
@@ -175,10 +155,7 @@ def checked_files(
     if jobs <= 1 or not _worth_a_pool(files):
         yield from (None for _ in files)
         return
-    raw_key = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    state = (plain_fields(vocab), raw_key)
-    addresscodes.national()  # parsed once here, not in every forked worker
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
+    with open_pool(vocab, public_key, jobs) as pool:
         if len(files) == 1:
             yield _check_large(pool, files[0], vocab, public_key, jobs)
             return
@@ -245,13 +222,11 @@ def _read_in_chunks(
 
 
 def _read_chunk_in_worker(task: chunkread.Task) -> tuple[chunkread.Summary, WireRecords] | None:
-    if _worker is None:
-        raise RuntimeError("worker not initialised")
     read = chunkread.read_chunk(task)
     if read is None:
         return None
     summary, source = read
-    return summary, pack(*check_rows(source, DATA_SHEET, task[5], _worker[0]))
+    return summary, pack(*check_rows(source, DATA_SHEET, task[5], state()[0]))
 
 
 def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -> Checked:

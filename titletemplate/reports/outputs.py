@@ -8,12 +8,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..files import write_bytes_atomic
@@ -21,8 +19,8 @@ from ..fingerprint import Origin, template_id
 from ..ingest.ledger import IssuedCorrection
 from ..ingest.records import StoredIssue
 from ..ingest.store import Store
-from ..vocab import Unit, Vocab, plain_fields
-from ..workers import watch_parent
+from ..vocab import Unit, Vocab
+from ..workers import Handover, hand_over, start_pool, state, take_over
 from .corrections import CORRECTIONS_DIR, CorrectionRow, correction_bytes, correction_file
 from .report import write_consolidated
 
@@ -50,8 +48,8 @@ def consolidate(
             *paths, rows, vocab, groups=groups, split_by_office=split_by_office, level=level
         )
         return lambda: done
-    pool = stack.enter_context(ProcessPoolExecutor(1, initializer=watch_parent))
-    future = pool.submit(_consolidate_in_worker, store_path, paths, plain_fields(vocab),
+    pool = stack.enter_context(start_pool(1))
+    future = pool.submit(_consolidate_in_worker, store_path, paths, hand_over(vocab),
                          split_by_office, level)  # fmt: skip
     return future.result
 
@@ -59,11 +57,11 @@ def consolidate(
 def _consolidate_in_worker(
     store_path: Path,
     paths: tuple[Path, Path],
-    vocab_fields: dict[str, Any],
+    handover: Handover,
     split: bool,
     level: str,
 ) -> tuple[Path, Path]:
-    vocab = Vocab(**vocab_fields)
+    vocab, _ = take_over(handover)
     with Store(store_path) as store:
         groups = store.valid_groups() if split else []  # only office sheets need them
         return write_consolidated(*paths, store.valid_rows(), vocab, groups=groups,
@@ -128,12 +126,8 @@ def corrections(
             return paths
 
         return write_here
-    raw_key = key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    state = (plain_fields(vocab), raw_key, opts)
     pool = stack.enter_context(
-        ProcessPoolExecutor(min(jobs, len(work)), initializer=_init_corrector, initargs=state)
+        start_pool(min(jobs, len(work)), _corrector_state, hand_over(vocab, key), opts)
     )
     futures = [
         pool.submit(_correct_in_worker, unit, [_plain(r) for r in rows], path, when)
@@ -164,13 +158,11 @@ def _remove_stale(out: Path, keep: set[Path]) -> None:
                 path.unlink()
 
 
-_corrector: tuple[Vocab, Ed25519PrivateKey, dict[str, Any]] | None = None
-
-
-def _init_corrector(vocab_fields: dict[str, Any], raw_key: bytes, opts: dict[str, Any]) -> None:
-    global _corrector
-    watch_parent()
-    _corrector = (Vocab(**vocab_fields), Ed25519PrivateKey.from_private_bytes(raw_key), opts)
+def _corrector_state(
+    handover: Handover, opts: dict[str, Any]
+) -> tuple[Vocab, Ed25519PrivateKey, dict[str, Any]]:
+    vocab, key = take_over(handover)
+    return vocab, key, opts
 
 
 # Rows travel to the workers as plain tuples: pickle handles a frozen dataclass ~10x slower.
@@ -187,9 +179,7 @@ def _plain(row: CorrectionRow) -> _PlainRow:
 
 def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path, issued_at: str) -> None:
     """Pool task: one unit's correction workbook."""
-    if _corrector is None:
-        raise RuntimeError("worker not initialised")
-    vocab, key, opts = _corrector
+    vocab, key, opts = state()
     rows = [
         CorrectionRow(v, tuple(StoredIssue(*i) for i in issues), src) for v, issues, src in plain
     ]

@@ -10,14 +10,13 @@ import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, fields
+from concurrent.futures import as_completed
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 import xlsxwriter
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.exceptions import XlsxWriterException
 
@@ -29,7 +28,7 @@ from ..fingerprint import Identity, Origin, make_identity, template_id
 from ..keys import sheet_password
 from ..paths import check_output
 from ..vocab import Unit, Vocab
-from ..workers import watch_parent
+from ..workers import Handover, hand_over, start_pool, state, take_over
 from .datasheet import WORKBOOK_OPTIONS, check_request, formats, write_data_sheet
 from .protection import identity_properties as identity_properties  # re-exported API
 from .protection import lock_structure, write_checksum_sheet
@@ -132,21 +131,16 @@ def build_templates(
     names = _file_names(units)
     check_output(out / name for name in names)
     out.mkdir(parents=True, exist_ok=True)
-    raw_key = key.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    state = (_vocab_fields(vocab), raw_key, issued_at, rows, str(out))
+    setup = (hand_over(vocab, key), issued_at, rows, str(out))
     entries: list[ManifestEntry | None] = [None] * len(units)
     if jobs <= 1 or len(units) <= 1:
-        local = _make_state(*state)
+        local = _make_state(*setup)
         for i, unit in enumerate(units):
             entries[i] = _build_with(local, unit, names[i])
             if progress is not None:
                 progress(i + 1)
     else:
-        # Vocab holds MappingProxyType lookups, which do not pickle: workers rebuild it once
-        # from its plain fields, and the key travels as raw bytes.
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=state) as pool:
+        with start_pool(jobs, _make_state, *setup) as pool:
             futures = {pool.submit(_build_one, u, names[i]): i for i, u in enumerate(units)}
             for done, future in enumerate(as_completed(futures), start=1):
                 entries[futures[future]] = future.result()
@@ -233,30 +227,9 @@ class _WorkerState:
     probes: list[Probe | None]  # at most one: built on first use
 
 
-_state: _WorkerState | None = None
-
-
-def _vocab_fields(vocab: Vocab) -> dict[str, Any]:
-    return {f.name: getattr(vocab, f.name) for f in fields(vocab) if f.init}
-
-
-def _make_state(
-    vocab_fields: dict[str, Any], raw_key: bytes, issued_at: str, rows: int | None, out_dir: str
-) -> _WorkerState:
-    return _WorkerState(
-        Vocab(**vocab_fields),
-        Ed25519PrivateKey.from_private_bytes(raw_key),
-        issued_at,
-        rows,
-        Path(out_dir),
-        [],
-    )
-
-
-def _init_worker(*args: Any) -> None:
-    global _state
-    watch_parent()
-    _state = _make_state(*args)
+def _make_state(handover: Handover, issued_at: str, rows: int | None, out_dir: str) -> _WorkerState:
+    vocab, key = take_over(handover)
+    return _WorkerState(vocab, key, issued_at, rows, Path(out_dir), [])
 
 
 def _build_stamped(state: _WorkerState, unit: Unit) -> bytes:
@@ -288,9 +261,8 @@ def _build_with(state: _WorkerState, unit: Unit, file_name: str) -> ManifestEntr
 
 def _build_one(unit: Unit, file_name: str) -> ManifestEntry:
     """Pool task (a TemplateError reaches the batch process with its code)."""
-    if _state is None:
-        raise RuntimeError("worker not initialised")
-    return _build_with(_state, unit, file_name)
+    built: ManifestEntry = _build_with(state(), unit, file_name)
+    return built
 
 
 def safe_file_name(name: str) -> str:
