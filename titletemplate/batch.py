@@ -18,10 +18,10 @@ from . import messages
 from .columns import BY_KEY
 from .errors import CATALOGUE, KeyFileError, Severity
 from .files import write_bytes_atomic
-from .ingest import officecrypt
+from .ingest import officecrypt, preflight
 from .ingest.archive import Input, find_inputs
 from .ingest.checked import Checked, Unfinished
-from .ingest.checkfile import check_file, checked_files, file_sha256
+from .ingest.checkfile import check_file, checked_files
 from .ingest.checkfile import row_hash as row_hash  # re-exported API
 from .ingest.dedupesql import Finding
 from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
@@ -255,15 +255,15 @@ def _ingest_file(
     notes = [NewIssue(code, detail=detail) for code, detail in given.notes]
     if checked is None:
         try:
-            sha = file_sha256(path)
+            loaded = preflight.read_once(path)
         except OSError as exc:
             checked = Checked("", type(exc).__name__)
         else:
-            known = store.find(sha)
+            known = store.find(loaded.sha256)
             if known is not None and known.status != "rejected":
                 again = (("file-already-ingested", ""), *given.notes)
                 return Outcome(shown, name, known.id, notes=again)
-            checked = check_file(path, vocab, public_key)
+            checked = check_file(path, vocab, public_key, loaded=loaded)
     if checked.os_error:
         note = ("file-unreadable", checked.os_error)
         return Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
@@ -280,7 +280,7 @@ def _ingest_file(
         sub = replace(stream.record, path=shown, file_name=name, received_at=received)
         try:
             sid, superseded = store.add(sub, stream.rows(), itertools.chain(stream.issues(), notes))
-            _keep(store, sub, path)
+            _keep(store, sub, checked.data)
         except Unfinished as unfinished:  # rolled back: nothing of it is stored
             return _ingest_file(store, given, vocab, public_key, received, unfinished.redo())
         return Outcome(shown, name, sid, "", (), tuple(s.id for s in superseded))
@@ -289,14 +289,17 @@ def _ingest_file(
     sub, rows, issues = checked.result
     sub = replace(sub, path=shown, file_name=name, received_at=received)
     sid, superseded = store.add(sub, rows, [*issues, *notes])
-    _keep(store, sub, path)
+    _keep(store, sub, checked.data)
     return Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
 
 
-def _keep(store: Store, sub: NewSubmission, path: Path) -> None:
-    """An accepted file's bytes, for `bundle` to forward the original up the chain."""
+def _keep(store: Store, sub: NewSubmission, data: bytes | None) -> None:
+    """An accepted file's bytes (those hashed and validated), for `bundle` to forward the
+    original up the chain."""
     if not sub.rejected_code:
-        store.keep_original(sub.sha256, path.read_bytes())
+        if data is None:
+            raise RuntimeError("accepted file checked without its bytes")
+        store.keep_original(sub.sha256, data)
 
 
 # --- over the store's current rows ----------------------------------------------------

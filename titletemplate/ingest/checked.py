@@ -37,6 +37,7 @@ class Checked:
     crash: BaseException | None = None  # an unexpected error, logged by the batch process
     unvalidated: Unvalidated | None = None  # instead of result: rows to validate in chunks
     streamed: Streamed | None = None  # instead of result: records as the workers read them
+    data: bytes | None = None  # an accepted file's bytes: those hashed and validated, kept
 
 
 def crashed(base: NewSubmission, exc: BaseException) -> Checked:
@@ -51,7 +52,7 @@ def crashed(base: NewSubmission, exc: BaseException) -> Checked:
 # as tuples).
 WireSource = list[tuple[int, tuple[object, ...], tuple[Finding, ...]]]
 WireRecords = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-Wire = tuple[str, str, NewSubmission | None, WireRecords, BaseException | None, Any]
+Wire = tuple[str, str, NewSubmission | None, WireRecords, BaseException | None, Any, bytes | None]
 
 
 def pack_source(rows: Sequence[reader.SourceRow]) -> WireSource:
@@ -155,7 +156,7 @@ def settle(done: Checked) -> Checked:
         issues = list(stream.issues())
     except Unfinished as unfinished:
         return settle(unfinished.redo())
-    return Checked(done.sha256, "", (stream.record, rows, issues))
+    return Checked(done.sha256, "", (stream.record, rows, issues), data=done.data)
 
 
 def cancel_all(futures: Sequence[Future[Any]]) -> None:

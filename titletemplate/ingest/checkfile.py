@@ -29,7 +29,7 @@ from ..normalize import Finding
 from ..privacy import mask_value
 from ..vocab import Vocab
 from ..workers import hand_over, portable, start_pool, state, take_over
-from . import chunkread, reader
+from . import chunkread, preflight, reader
 from .checked import (
     Checked,
     Streamed,
@@ -49,44 +49,43 @@ from .records import NewIssue, NewRow, NewSubmission
 from .validate import validate_row
 
 _KEYS = tuple(c.key for c in COLUMNS)
-_HASH_CHUNK = 1 << 20
 SPLIT_ROWS = 5_000
 POOL_BYTES = 2 * 2**20  # a single file this large is read in a worker (so SPLIT_ROWS applies)
 _CHUNK_ROWS = 2_500
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_HASH_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def check_file(
-    path: Path, vocab: Vocab, public_key: Ed25519PublicKey, *, split_rows: int | None = None
+    path: Path,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    *,
+    split_rows: int | None = None,
+    loaded: preflight.Loaded | None = None,
 ) -> Checked:
-    """Read and validate `path`; with `split_rows`, a file with more input rows comes back
-    Unvalidated (see checked_files)."""
+    """Read `path` once (or take `loaded`, read_once's result for it) and validate those bytes:
+    the sha256 stored is that of the bytes validated. With `split_rows`, a file with more
+    input rows comes back Unvalidated (see checked_files)."""
     try:
-        sha = file_sha256(path)
+        got = preflight.read_once(path) if loaded is None else loaded
     except OSError as exc:
         return Checked("", type(exc).__name__)
-    base = NewSubmission(str(path), path.name, sha, "")
+    base = NewSubmission(str(path), path.name, got.sha256, "")
     try:
-        record, issues, sub = _read(path, base, vocab, public_key)
+        sub = reader.read_submission(path, vocab, public_key, loaded=got)
+        record, issues = _record(base, sub.identity, sub.sheet), issue_records(sub.issues)
         if split_rows is not None and len(sub.rows) > split_rows:
             later = Unvalidated(record, issues, sub.sheet, sub.date1904, sub.rows)
-            return Checked(sha, unvalidated=later)
+            return Checked(got.sha256, unvalidated=later, data=got.data)
         rows, found = check_rows(sub.rows, sub.sheet, sub.date1904, vocab)
         sub_record, issues = record, issues + found
     except SubmissionError as exc:
         code = exc.code if exc.code in CATALOGUE else "file-unreadable"
         detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
         sub_record, rows, issues = rejected(base, code), [], [NewIssue(code, detail=detail)]
+        return Checked(got.sha256, "", (sub_record, rows, issues))
     except Exception as exc:
         return crashed(base, exc)
-    return Checked(sha, "", (sub_record, rows, issues))
+    return Checked(got.sha256, "", (sub_record, rows, issues), data=got.data)
 
 
 _WINDOW = 4  # files read ahead per worker: memory stays bounded however many files there are
@@ -118,18 +117,18 @@ def _to_wire(done: Checked) -> Wire:
     if later is not None:
         unvalidated = (later.record, pack([], later.issues)[1], later.sheet, later.date1904,
                        pack_source(later.rows))  # fmt: skip
-    return done.sha256, done.os_error, record, records, done.crash, unvalidated
+    return done.sha256, done.os_error, record, records, done.crash, unvalidated, done.data
 
 
 def _from_wire(wire: Wire) -> Checked:
-    sha, os_error, record, records, crash, unvalidated = wire
+    sha, os_error, record, records, crash, unvalidated, data = wire
     later = None
     if unvalidated is not None:
         sub, issues, sheet, date1904, source = unvalidated
         rows = tuple(reader.SourceRow(*t) for t in source)
         later = Unvalidated(sub, unpack(([], issues))[1], sheet, date1904, rows)
     result = None if record is None else (record, *unpack(records))
-    return Checked(sha, os_error, result, crash, later)
+    return Checked(sha, os_error, result, crash, later, data=data)
 
 
 def _portable(done: Checked) -> Checked:
@@ -171,7 +170,7 @@ def checked_files(
             if following is not None:
                 pending.append(pool.submit(_check_in_worker, following))
             if done.unvalidated is not None:
-                done = _validate_in_pool(pool, done.sha256, done.unvalidated)
+                done = _validate_in_pool(pool, done)
             yield done
 
 
@@ -181,35 +180,42 @@ def _check_large(
     """A single large file read and validated by every worker, run by run of rows (its
     records streamed as the runs arrive); when that cannot say, read here (its rows need not
     travel) and validated by the pool."""
-    done = _read_in_chunks(pool, path, vocab, public_key, jobs)
-    return _check_usual(pool, path, vocab, public_key) if done is None else done
+    try:
+        loaded = preflight.read_once(path)
+    except OSError as exc:
+        return Checked("", type(exc).__name__)
+    done = _read_in_chunks(pool, path, loaded, vocab, public_key, jobs)
+    return _check_usual(pool, path, loaded, vocab, public_key) if done is None else done
 
 
 def _check_usual(
-    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey
+    pool: ProcessPoolExecutor,
+    path: Path,
+    loaded: preflight.Loaded,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
 ) -> Checked:
-    done = check_file(path, vocab, public_key, split_rows=SPLIT_ROWS)
-    if done.unvalidated is not None:
-        done = _validate_in_pool(pool, done.sha256, done.unvalidated)
-    return done
+    done = check_file(path, vocab, public_key, split_rows=SPLIT_ROWS, loaded=loaded)
+    return done if done.unvalidated is None else _validate_in_pool(pool, done)
 
 
 def _read_in_chunks(
-    pool: ProcessPoolExecutor, path: Path, vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
+    pool: ProcessPoolExecutor,
+    path: Path,
+    loaded: preflight.Loaded,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    jobs: int,
 ) -> Checked | None:
     """check_file's result by chunkread, streamed; None when only check_file can say (a
     rejected file too: check_file says why in its own words)."""
-    try:
-        sha = file_sha256(path)
-    except OSError:
-        return None
-    base = NewSubmission(str(path), path.name, sha, "")
+    base = NewSubmission(str(path), path.name, loaded.sha256, "")
 
     def submit(task: chunkread.Task) -> Future[Any]:
         return pool.submit(_read_chunk_in_worker, task)
 
     try:
-        started = chunkread.start(path, sha, vocab, public_key, submit, jobs)
+        started = chunkread.start(path, loaded, vocab, public_key, submit, jobs)
     except SubmissionError:
         return None
     except Exception as exc:
@@ -217,8 +223,10 @@ def _read_in_chunks(
     if started is None:
         return None
     record = _record(base, started.identity, DATA_SHEET)
-    usual = partial(_check_usual, pool, path, vocab, public_key)
-    return Checked(sha, streamed=Streamed(record, started, vocab, usual))
+    usual = partial(_check_usual, pool, path, loaded, vocab, public_key)
+    return Checked(
+        loaded.sha256, streamed=Streamed(record, started, vocab, usual), data=loaded.data
+    )
 
 
 def _read_chunk_in_worker(task: chunkread.Task) -> tuple[chunkread.Summary, WireRecords] | None:
@@ -229,8 +237,11 @@ def _read_chunk_in_worker(task: chunkread.Task) -> tuple[chunkread.Summary, Wire
     return summary, pack(*check_rows(source, DATA_SHEET, task[5], state()[0]))
 
 
-def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -> Checked:
+def _validate_in_pool(pool: ProcessPoolExecutor, done: Checked) -> Checked:
     """A large file's rows validated in chunks by every worker, results in row order."""
+    later = done.unvalidated
+    if later is None:
+        raise ValueError("nothing to validate")
     rows, sheet, date1904 = later.rows, later.sheet, later.date1904
     chunks = (pack_source(rows[i : i + _CHUNK_ROWS]) for i in range(0, len(rows), _CHUNK_ROWS))
     futures = [pool.submit(_check_rows_in_worker, chunk, sheet, date1904) for chunk in chunks]
@@ -244,15 +255,7 @@ def _validate_in_pool(pool: ProcessPoolExecutor, sha: str, later: Unvalidated) -
     except Exception as exc:
         cancel_all(futures)
         return crashed(later.record, exc)
-    return Checked(sha, "", (later.record, checked, issues))
-
-
-def _read(
-    path: Path, base: NewSubmission, vocab: Vocab, public_key: Ed25519PublicKey
-) -> tuple[NewSubmission, list[NewIssue], reader.Submission]:
-    """Read one file: its submission record, file-level issues and the raw input rows."""
-    sub = reader.read_submission(path, vocab, public_key)
-    return _record(base, sub.identity, sub.sheet), issue_records(sub.issues), sub
+    return replace(done, result=(later.record, checked, issues), unvalidated=None)
 
 
 def _record(base: NewSubmission, ident: Identity | None, sheet: str) -> NewSubmission:

@@ -61,20 +61,20 @@ class Started:
 
 def start(
     path: Path,
-    token: str,
+    loaded: preflight.Loaded,
     vocab: Vocab,
     public_key: Ed25519PublicKey,
     submit: Callable[[Task], Future[Any]],
     workers: int = 1,
 ) -> Started | None:
-    """Check the file as read_submission does up to its data sheet and `submit` a task per
-    run of rows (about TASK_BYTES each, as many as the `workers` share evenly); None when only
-    read_submission can say (nothing is submitted then).
+    """Check the file (`loaded`: read_once of `path`) as read_submission does up to its data
+    sheet and `submit` a task per run of rows (about TASK_BYTES each, as many as the `workers`
+    share evenly); None when only read_submission can say (nothing is submitted then).
 
     Raises:
         SubmissionError: the file is rejected (read_submission says why in the same words).
     """
-    data = preflight.load_checked(path)
+    data, token = preflight.check_loaded(path.name, loaded), loaded.sha256
     with preflight.parser_errors(), Package(data) as zf:
         # The workers start first (~0.1 s sooner); a rejected file only wastes their time.
         book = preflight.read_book(zf)

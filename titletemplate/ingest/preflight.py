@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import hashlib
 import io
 import posixpath
 import re
@@ -25,6 +26,7 @@ from python_calamine import CalamineError, PasswordError, XmlError, ZipError
 from ..errors import SubmissionError
 
 MAX_FILE_BYTES = 50 * 2**20
+_HASH_CHUNK = 1 << 20
 MAX_UNCOMPRESSED_BYTES = 200 * 2**20  # all parts together, as declared in the zip directory
 MAX_PARTS = 10_000
 MAX_RATIO = 100  # real workbooks compress 5-20x; only checked for parts above RATIO_FLOOR
@@ -66,6 +68,48 @@ def name_code(path: PurePath) -> str | None:
     if suffix == XLSX_SUFFIX:
         return None
     return _SUFFIX_CODES.get(suffix, "file-not-xlsx")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """A returned file read once: its sha256 is that of `data`, the very bytes that are then
+    checked, parsed and kept. `data` is None for a file over the size limit (hashed as it is
+    read, rejected unparsed)."""
+
+    sha256: str
+    data: bytes | None
+    size: int
+
+
+def read_once(path: Path) -> Loaded:
+    """Read `path` once and hash what was read.
+
+    Raises:
+        OSError: the file cannot be read.
+    """
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while chunk := fh.read(_HASH_CHUNK):
+                digest.update(chunk)
+        return Loaded(digest.hexdigest(), None, size)
+    data = path.read_bytes()
+    return Loaded(hashlib.sha256(data).hexdigest(), data, len(data))
+
+
+def check_loaded(name: str, loaded: Loaded) -> bytes:
+    """The bytes of a file read by `read_once`, after every file-level check.
+
+    Raises:
+        SubmissionError: any file-level rejection.
+    """
+    if name.startswith(LOCK_PREFIX):
+        raise SubmissionError("file-lock")
+    if loaded.data is None:
+        raise SubmissionError("file-too-large", f"{loaded.size // 2**20} MB")
+    check_bytes(name, loaded.data)
+    return loaded.data
 
 
 def load_checked(path: Path) -> bytes:

@@ -89,15 +89,24 @@ class Submission:
 
 
 def read_submission(
-    path: str | Path, vocab: Vocab, public_key: Ed25519PublicKey, *, allow_unsigned: bool = False
+    path: str | Path,
+    vocab: Vocab,
+    public_key: Ed25519PublicKey,
+    *,
+    allow_unsigned: bool = False,
+    loaded: preflight.Loaded | None = None,
 ) -> Submission:
-    """Read one returned `.xlsx`: preflight, identity, header, then the input rows.
+    """Read one returned `.xlsx`: preflight, identity, header, then the input rows. With
+    `loaded` (preflight.read_once of `path`), those bytes are checked, not the file again.
 
     Raises:
         SubmissionError: the file is rejected; `code` is a catalogue code.
     """
     source = Path(path)
-    data = preflight.load_checked(source)
+    if loaded is None:
+        data = preflight.load_checked(source)
+    else:
+        data = preflight.check_loaded(source.name, loaded)
     with (
         parser_errors(),
         Package(data) as zf,
@@ -111,7 +120,7 @@ def read_submission(
     outside = first_outside((r.excel_row for r in rows), vocab)
     return Submission(
         path=source,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest() if loaded is None else loaded.sha256,
         identity=opened.identity,
         sheet=DATA_SHEET,
         date1904=opened.book.date1904,
