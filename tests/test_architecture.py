@@ -1,5 +1,6 @@
-"""The package's layers (docs/architecture.md): imports point one way, no cycles, and every
-module starts with a docstring line that says its one job."""
+"""The package's layers (docs/architecture.md): imports point one way, no cycles, the jobs use
+the subpackages through their APIs, private names stay in their layer, and every module starts
+with a docstring line that says its one job."""
 
 from __future__ import annotations
 
@@ -94,3 +95,73 @@ def test_every_module_says_its_job() -> None:
         if not doc or not doc.splitlines()[0].strip():
             missing.append(name)
     assert not missing, missing
+
+
+def _from_imports(path: Path) -> list[tuple[str, str]]:
+    """(source module, imported name) of every `from ... import` in the file, resolved."""
+    name = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = name.split(".")[:-1]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                source = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                source = node.module or ""
+            found += [(source, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names]
+    return found
+
+
+def _api(subpackage: str) -> list[str]:
+    """The names in the subpackage's `__all__`."""
+    tree = ast.parse((PACKAGE / subpackage / "__init__.py").read_text("utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+        ):
+            return list(ast.literal_eval(node.value))
+    return []
+
+
+def test_every_subpackage_exports_an_api() -> None:
+    for subpackage in LAYERS:
+        names = _api(subpackage)
+        assert names, f"titletemplate/{subpackage}/__init__.py has no __all__"
+        module = __import__(f"titletemplate.{subpackage}", fromlist=names)
+        assert [n for n in names if not hasattr(module, n)] == [], subpackage
+
+
+def test_jobs_import_subpackages_through_their_api() -> None:
+    """batch, bundle, demo, the command line: `from titletemplate.ingest import X` with X in
+    ingest's __all__, never `from titletemplate.ingest.store import X`."""
+    wrong = []
+    for job in JOBS:
+        path = PACKAGE / f"{job}.py"
+        for source, name in _from_imports(path):
+            parts = source.split(".")
+            if parts[0] != "titletemplate":
+                continue
+            whole = len(parts) == 1 and name in LAYERS  # `from . import ingest`
+            if whole or (len(parts) > 2 and parts[1] in LAYERS):
+                wrong.append(f"{job}: {source} import {name}")
+            elif len(parts) == 2 and parts[1] in LAYERS and name not in _api(parts[1]):
+                wrong.append(f"{job}: {source} import {name} (not in its __all__)")
+    assert not wrong, wrong
+
+
+def test_private_names_stay_in_their_layer() -> None:
+    """Nothing imports a `_name` or a `_module` from another layer."""
+    wrong = []
+    for name, path in MODULES.items():
+        for source, imported in _from_imports(path):
+            if not source.startswith("titletemplate"):
+                continue
+            target = f"{source}.{imported}" if f"{source}.{imported}" in MODULES else source
+            private = imported.startswith("_") and imported not in {"__version__"}
+            private |= any(p.startswith("_") and p != "__main__" for p in target.split("."))
+            if private and target in MODULES and _layer(target) != _layer(name):
+                wrong.append(f"{name} -> {source}.{imported}")
+    assert not wrong, wrong

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from helpers_ingest import run
 
 from titletemplate.ingest.archive import shown_name
-from titletemplate.ingest.officecrypt import encrypt
+from titletemplate.ingest.officecrypt import encrypt_workbook
 from titletemplate.vocab import Vocab
 
 
@@ -92,7 +92,7 @@ def test_an_office_encrypted_workbook_opens_with_its_password(
 ) -> None:  # fmt: skip
     path = tmp_path / "in" / "01-加密.xlsx"
     path.parent.mkdir()
-    path.write_bytes(encrypt(school(ctx), PASSWORD))
+    path.write_bytes(encrypt_workbook(school(ctx), PASSWORD))
     result = run([path], tmp_path / "out", ctx.vocab, public_key, passwords=passwords)
     assert [(f["path"], f["status"], f["code"]) for f in result.files] == [(str(path), *outcome)]
     assert list((tmp_path / "in").iterdir()) == [path]  # decrypted elsewhere, never beside it

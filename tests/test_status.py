@@ -20,7 +20,7 @@ from test_campaign import FIX_ONE_KEEP_ONE_DELETE_ONE, ROWS, _clerk
 
 from titletemplate.batch import IngestResult
 from titletemplate.cli import main
-from titletemplate.reports.campaign import status
+from titletemplate.reports.campaign import report_status
 from titletemplate.vocab import Vocab
 
 DISTRICT = "东港区人力资源和社会保障局"
@@ -107,7 +107,7 @@ def test_the_status_command_gives_what_the_ingest_wrote(
     campaign: tuple[Path, IngestResult], vocab: Vocab, tmp_path: Path
 ) -> None:
     db, result = campaign
-    again = status(db, tmp_path, vocab=vocab, as_of="2021-03-27T09:00:00Z")
+    again = report_status(db, tmp_path, vocab=vocab, as_of="2021-03-27T09:00:00Z")
     assert again.json.read_bytes() == result.status.json.read_bytes()
     assert again.xlsx.read_bytes() == result.status.xlsx.read_bytes()
 

@@ -18,28 +18,40 @@ from . import messages
 from .columns import BY_KEY
 from .errors import CATALOGUE, KeyFileError, Severity
 from .files import write_bytes_atomic
-from .ingest import officecrypt, preflight
-from .ingest.archive import Input, find_inputs
-from .ingest.checked import Checked, Unfinished
-from .ingest.checkfile import check_file, checked_files
-from .ingest.checkfile import row_hash as row_hash  # re-exported API
-from .ingest.dedupesql import Finding
-from .ingest.exclusions import ExclusionKind, ExclusionList, load_exclusions
-from .ingest.records import NewIssue, NewSubmission
-from .ingest.store import Store
+from .ingest import (
+    Checked,
+    ExclusionKind,
+    ExclusionList,
+    Finding,
+    Input,
+    NewIssue,
+    NewSubmission,
+    Store,
+    Unfinished,
+    check_file,
+    checked_files,
+    encrypt_workbook,
+    find_inputs,
+    load_exclusions,
+    read_once,
+)
+from .ingest import row_hash as row_hash  # re-exported API
 from .keys import public_pem
 from .paths import check_output
 from .privacy import mask_value
-from .reports import outputs
-from .reports.campaign import StatusFiles, expected_units, write_status
-from .reports.corrections import correction_file
-from .reports.errorbook import write_errors
-from .reports.report import (
+from .reports import (
     FileSummary,
     ReportIssue,
+    StatusFiles,
     Totals,
+    correction_file,
+    expected_units,
+    start_consolidated,
+    start_corrections,
     totals,
+    write_errors,
     write_report_json,
+    write_status,
 )
 from .runreport import Outcome, file_summaries, report_of, run_issues
 from .vocab import Vocab, text_key
@@ -192,13 +204,13 @@ def _ingest(
         with contextlib.ExitStack() as stack:
             finish: Callable[[], list[Path]] = list
             if private_key is not None:  # every unit with open errors, from any run
-                finish = outputs.corrections(
+                finish = start_corrections(
                     store, vocab, private_key, out, store.open_submissions(), received,
                     mask_ids, correction_rows, jobs, stack,
                 )  # fmt: skip
             # Worker processes build the corrections and write the merged files while this one
             # writes the reports.
-            merged = outputs.consolidate(
+            merged = start_consolidated(
                 store,
                 store_path,
                 out,
@@ -222,7 +234,7 @@ def _ingest(
             store.checkpoint()  # while the output workers are still busy
             xlsx, csv_path = merged()
             if encrypt_output is not None:
-                write_bytes_atomic(xlsx, officecrypt.encrypt(xlsx.read_bytes(), encrypt_output))
+                write_bytes_atomic(xlsx, encrypt_workbook(xlsx.read_bytes(), encrypt_output))
             corrections = finish()
     return IngestResult(
         files=tuple(summaries),
@@ -255,7 +267,7 @@ def _ingest_file(
     notes = [NewIssue(code, detail=detail) for code, detail in given.notes]
     if checked is None:
         try:
-            loaded = preflight.read_once(path)
+            loaded = read_once(path)
         except OSError as exc:
             checked = Checked("", type(exc).__name__)
         else:

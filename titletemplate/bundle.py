@@ -19,12 +19,8 @@ import pyzipper
 from . import messages
 from .errors import StoreError
 from .files import atomic_open
-from .ingest.archive import SEPARATOR
-from .ingest.members import BUNDLE_MANIFEST, BUNDLE_SUMMARY
-from .ingest.records import StoredSubmission
-from .ingest.store import Store
-from .reports.report import _office_map, office_of
-from .reports.summary import write_summary
+from .ingest import BUNDLE_MANIFEST, BUNDLE_SUMMARY, SEPARATOR, Store, StoredSubmission
+from .reports import office_map, office_of, write_summary
 from .vocab import Vocab, text_key
 
 MANIFEST_CSV = BUNDLE_MANIFEST  # ingest knows a bundle by these two at its root
@@ -127,7 +123,7 @@ def _names(vocab: Vocab, keys: set[str]) -> list[str]:
 def _for_office(
     store: Store, vocab: Vocab, office: str, subs: Sequence[StoredSubmission]
 ) -> list[StoredSubmission]:
-    offices = _office_map(vocab)
+    offices = office_map(vocab)
     key = text_key(office)
     supervised = {text_key(u.name) for u in vocab.units if text_key(u.supervisor) == key} | {key}
     groups = store.submission_groups([s.id for s in subs])

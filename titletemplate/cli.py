@@ -132,7 +132,7 @@ def build(
 ) -> int:
     """Build the locked, signed Attachment-1 template for one unit or for every unit."""
     from .keys import load_private_key
-    from .template.build import build_template, build_templates, safe_file_name, write_template
+    from .template import build_template, build_templates, safe_file_name, write_template
     from .vocab import Unit
     from .vocabcheck import load_units, load_vocab
     from .vocabunits import check_unit_code
@@ -202,7 +202,7 @@ def build(
 def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
     """Print the sheet-protection password of a template (needs the private key)."""
     from .keys import load_private_key
-    from .template.build import template_password
+    from .template import template_password
 
     key, demo = load_private_key(key_file)
     warn_demo(demo)
@@ -365,11 +365,11 @@ def status(
     as_json: bool,
 ) -> int:  # fmt: skip
     """Where every unit of the campaign stands: status.json, status.xlsx, status.html."""
-    from .reports.campaign import status as campaign_status
+    from .reports import report_status
     from .vocabcheck import load_vocab
 
     where = cliout.find_vocab(vocab_dir, quiet or as_json)
-    files = campaign_status(db_path, out, vocab=load_vocab(where.path), manifest=manifest)
+    files = report_status(db_path, out, vocab=load_vocab(where.path), manifest=manifest)
     if as_json:
         cliout.echo_json({"vocab": cliout.vocab_json(where), **cliout.status_json(files)})
     elif not quiet:

@@ -116,7 +116,7 @@ _STATUS_NAMES = {"accepted": messages.CLI_ACCEPTED, "ignored": messages.CLI_IGNO
 
 
 def print_summary(result: Any) -> None:
-    from .ingest.archive import shown_name
+    from .ingest import shown_name
 
     click.echo(messages.CLI_TABLE_HEADER)
     for f in result.files:

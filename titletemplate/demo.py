@@ -23,7 +23,7 @@ from .batch import DB_NAME, IngestResult, Progress, ingest
 from .columns import BY_KEY, COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from .files import write_bytes_atomic
 from .keys import DEMO_DIR, load_private_key, load_public_key
-from .template.build import MANIFEST_NAME, build_template, build_templates
+from .template import MANIFEST_NAME, build_template, build_templates
 from .vocab import Region, Title, Unit, Vocab, text_key, title_group_key
 from .vocabcheck import load_vocab
 

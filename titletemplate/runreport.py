@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .ingest.records import StoredIssue
-from .ingest.store import Store
-from .reports.report import FileSummary, ReportIssue, report_issue
+from .ingest import Store, StoredIssue
+from .reports import FileSummary, ReportIssue, report_issue
 
 
 @dataclass(frozen=True, slots=True)

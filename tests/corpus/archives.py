@@ -19,7 +19,7 @@ import pyzipper
 from helpers_ingest import PORT, fill_bytes, row
 
 from corpus.generate import Ctx, _clerk, _template
-from titletemplate.ingest.officecrypt import encrypt
+from titletemplate.ingest.officecrypt import encrypt_workbook
 
 Outcome = tuple[str, str, str]  # (report file name, status, code)
 PASSWORD = "日照2021!"
@@ -288,7 +288,7 @@ CASES: list[ArchiveCase] = [
     _case(
         "office-encrypted-member-with-password",
         "office.zip",
-        lambda ctx: zip_bytes([("01.xlsx", encrypt(school(ctx), PASSWORD))]),
+        lambda ctx: zip_bytes([("01.xlsx", encrypt_workbook(school(ctx), PASSWORD))]),
         [("office.zip › 01.xlsx", A, "")],
         (PASSWORD,),
     ),

@@ -38,7 +38,7 @@ def decrypt(data: bytes, passwords: Sequence[str]) -> bytes | None:
     return None
 
 
-def encrypt(data: bytes, password: str) -> bytes:
+def encrypt_workbook(data: bytes, password: str) -> bytes:
     """An `.xlsx` package encrypted as Excel does with a password to open (agile, AES-256)."""
     out = io.BytesIO()
     OOXMLFile(io.BytesIO(data)).encrypt(password, out)

@@ -51,7 +51,7 @@ def write_status(
     )
 
 
-def status(
+def report_status(
     db_path: str | Path,
     out_dir: str | Path,
     *,

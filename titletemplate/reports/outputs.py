@@ -28,7 +28,7 @@ CONSOLIDATED_XLSX = "consolidated.xlsx"
 CONSOLIDATED_CSV = "consolidated.csv"
 
 
-def consolidate(
+def start_consolidated(
     store: Store,
     store_path: Path,
     out: Path,
@@ -68,7 +68,7 @@ def _consolidate_in_worker(
                                   split_by_office=split, level=level)  # fmt: skip
 
 
-def corrections(
+def start_corrections(
     store: Store,
     vocab: Vocab,
     key: Ed25519PrivateKey,

@@ -237,7 +237,7 @@ def _xlsx_errors() -> Iterator[None]:
         raise TemplateError("xlsx-write-failed", str(e)) from e
 
 
-def _office_map(vocab: Vocab) -> dict[tuple[str, str], str]:
+def office_map(vocab: Vocab) -> dict[tuple[str, str], str]:
     """(series display key, level) -> review office, from routing.yaml (first route wins)."""
     display = {s.name: s.display for s in vocab.series}
     out: dict[tuple[str, str], str] = {}
@@ -273,7 +273,7 @@ def write_consolidated(
     The workbook is written with fastxlsx (the bulk of an ingest's output; see its docstring).
     """
     headers = [c.header for c in COLUMNS]
-    offices = _office_map(vocab)
+    offices = office_map(vocab)
     widths = [(i, i, c.width, fastxlsx.TEXT) for i, c in enumerate(COLUMNS)]
     signer_col = BY_KEY["title_name"].index  # where the template puts its signer label
     unit_line: list[object] = [messages.UNIT_LABEL, level, *[""] * (signer_col - 2)]
