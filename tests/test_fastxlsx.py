@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from titletemplate.ooxml import fastxlsx
+from titletemplate.ooxml import fastxlsx, xlsxsheet
 from titletemplate.ooxml.fastxlsx import BOLD, NORMAL, TEXT, XlsxWriteError
 
 CREATED = dt.datetime(2021, 1, 1)
@@ -259,7 +259,7 @@ def test_same_rows_give_the_same_bytes() -> None:
 def test_a_sheet_larger_than_the_write_block_streams_through_the_temp_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(fastxlsx, "_BLOCK", 4096)  # some 50 blocks
+    monkeypatch.setattr(xlsxsheet, "_BLOCK", 4096)  # some 50 blocks
     rows: list[Row] = [(r, [f"{r:07d}", "日照" * 20, "x&y"], TEXT) for r in range(2, 2_000)]
     assert_same_parts([SheetSpec("big", _bold_then_text(rows, 3), [(0, 2, 12, TEXT)], freeze=1)])
 
@@ -269,7 +269,7 @@ def test_sheets_within_one_write_block_need_no_temp_file(monkeypatch: pytest.Mon
         raise AssertionError("a temp file for a small sheet")
 
     sheets = CASES["many-sheets"] + CASES["errors-layout"]
-    monkeypatch.setattr(fastxlsx.tempfile, "TemporaryFile", refuse)
+    monkeypatch.setattr(xlsxsheet.tempfile, "TemporaryFile", refuse)
     ours = parts(fast_bytes(sheets))
     monkeypatch.undo()
     assert ours == parts(reference_bytes(sheets))
