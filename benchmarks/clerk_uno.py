@@ -57,8 +57,8 @@ def measure(desktop, spec, path, n):
         marks = sheet.getCellRangeByName(f"{check}{first}:{check}{first + n - 1}")
         flagged = sorted({v for (v,) in marks.getDataArray() if v != ""})
         edits = {}
-        row = first + n // 2
-        for label, col, values in spec["edits"]:
+        for label, col, values, offset in spec["edits"]:
+            row = first + offset
             cell = sheet.getCellRangeByName(f"{col}{row}")
             original = cell.getString()
             times = []

@@ -423,9 +423,12 @@ def make_row(src: Source, vocab: Vocab, pools: Pools) -> Cells:
 
 def duplicate_block(src: Source, pools: Pools) -> list[Cells]:
     """DUP_BLOCK rows whose (ID type, ID number, title) come from a few values each, so
-    duplicates are common: numbers both as numbers and as text, case variants, blanks."""
+    duplicates are common: numbers both as numbers and as text, case variants, blanks,
+    wildcard characters."""
     c, d, i = (BY_KEY[k].index for k in ("id_type", "id_number", "title_name"))
-    types = [src.choice([*pools.id_types, "", "abc", "ABC"]) for _ in range(src.integer(1, 3))]
+    # MATCH's wildcards and the key's own mark: typed literally, they must match literally.
+    odd = ["abc", "ABC", "a*c", "a?c", "a~?c", "^A", "A"]
+    types = [src.choice([*pools.id_types, "", *odd]) for _ in range(src.integer(1, 3))]
     ids: list[object] = []
     for _ in range(src.integer(2, 5)):
         which = src.branch(3, 3, 2, 1, 1)

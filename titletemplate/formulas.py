@@ -342,17 +342,22 @@ SUB_EXPRESSIONS: dict[str, Callable[[FormulaContext], str]] = {
 # --- the in-sheet duplicate check (two hidden helper columns) ---------------------------------
 
 _CASE_MARK = "^"
+# Lower-case codes: the case marks only ever precede upper-case letters.
+_WILDCARD_MARKS = (("~", "t"), ("*", "s"), ("?", "q"))
 
 
 def duplicate_key(ctx: FormulaContext) -> str:
     """The row's (ID type, ID number, title) as one text that MATCH compares exactly, "" on a
     row without any of them. The reader upper-cases ID numbers; type and title compare with
-    case, so every upper-case letter gets a mark (MATCH ignores case): "^" doubles first, so
-    two texts differ after marking whenever they differ at all. &"": a number equals its text,
-    as in the reader ("123" and 123 are one ID)."""
+    case, so every upper-case letter gets a mark (MATCH ignores case), and MATCH's wildcards
+    `~ * ?` become marked letters, so no engine ever reads a key as a pattern: "^" doubles
+    first, so two texts differ after marking whenever they differ at all. &"": a number
+    equals its text, as in the reader ("123" and 123 are one ID)."""
     c, d, i = (ctx.anchored(k) for k in ("id_type", "id_number", "title_name"))
     text = f'{c}&"{SEPARATOR}"&UPPER({d}&"")&"{SEPARATOR}"&{i}'
     marked = f'SUBSTITUTE({text},"{_CASE_MARK}","{_CASE_MARK * 2}")'
+    for wildcard, code in _WILDCARD_MARKS:
+        marked = f'SUBSTITUTE({marked},"{wildcard}","{_CASE_MARK}{code}")'
     for letter in string.ascii_uppercase:
         marked = f'SUBSTITUTE({marked},"{letter}","{_CASE_MARK}{letter}")'
     return f'IF(COUNTA({c},{d},{i})=0,"",{marked})'
@@ -360,17 +365,15 @@ def duplicate_key(ctx: FormulaContext) -> str:
 
 def first_occurrence(ctx: FormulaContext, key_letter: str) -> str:
     """The Excel row of the first row, this one included, whose duplicate key equals this
-    row's; 0 on a row without a key (or one MATCH cannot take, over 255 characters).
+    row's; 0 on a row without a key.
 
-    A first-occurrence MATCH over the whole key column, not a SUMPRODUCT over the block per
-    row: every row looks up the same range, which LibreOffice indexes once per recalculation,
-    and the first match of a key is never below its own row."""
+    A MATCH over the rows above only (from the header row, which holds no key, down to the
+    row before): an edit of a key recomputes the rows below it, never the ones above, so a
+    clerk adding rows at the bottom waits for one row's lookup. Not found (or a key MATCH
+    cannot take, over 255 characters in Excel): the row itself."""
     own = f"{key_letter}{ctx.first_row}"
-    block = f"${key_letter}${ctx.first_row}:${key_letter}${ctx.last_row}"
-    escaped = own
-    for ch in "~*?":  # MATCH's wildcards, "~" first
-        escaped = f'SUBSTITUTE({escaped},"{ch}","~{ch}")'
-    return f'IF({own}="",0,IFERROR(MATCH({escaped},{block},0)+{ctx.first_row - 1},0))'
+    above = f"${key_letter}${ctx.first_row - 1}:{key_letter}{ctx.first_row - 1}"
+    return f'IF({own}="",0,IFERROR(MATCH({own},{above},0)+{ctx.first_row - 2},ROW()))'
 
 
 def lint(
