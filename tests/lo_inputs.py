@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from lo_harness import DUP_BLOCK, KEYS, WIDTH, Cells
 
 from titletemplate import formulas as fx
-from titletemplate import idcard, messages
+from titletemplate import idcard, sheettexts
 from titletemplate.columns import BY_KEY
 from titletemplate.normalize import normalize_cell
 from titletemplate.template import vocabsheet
@@ -270,8 +270,8 @@ def id_number(src: Source, pools: Pools, gb: bool) -> object:
 def _gender_of(number: object, src: Source) -> str:
     text = number if isinstance(number, str) else ""
     if len(text) >= 17 and text[16] in DIGITS:
-        return messages.GENDERS[int(text[16]) % 2 == 0]
-    return str(src.choice(messages.GENDERS))
+        return sheettexts.GENDERS[int(text[16]) % 2 == 0]
+    return str(src.choice(sheettexts.GENDERS))
 
 
 def gender(src: Source, number: object) -> str:
@@ -280,10 +280,10 @@ def gender(src: Source, number: object) -> str:
     if which == 3:
         return ""
     if which == 0 and len(text) >= 17 and text[16] in DIGITS:
-        return messages.GENDERS[int(text[16]) % 2 == 0]
+        return sheettexts.GENDERS[int(text[16]) % 2 == 0]
     if which == 1:
         return str(src.choice(["", "M", "F", "1", "0", "男性", "男 ", "男*", *SPECIAL]))
-    return str(src.choice(messages.GENDERS))
+    return str(src.choice(sheettexts.GENDERS))
 
 
 def issue_date(src: Source, vocab: Vocab) -> object:

@@ -1,6 +1,6 @@
 """The package's layers (docs/architecture.md): imports point one way, no cycles, the jobs use
-the subpackages through their APIs, private names stay in their layer, and every module starts
-with a docstring line that says its one job."""
+the subpackages through their APIs, private names stay in their layer, every module starts with
+a docstring line that says its one job, and no module is longer than 400 lines."""
 
 from __future__ import annotations
 
@@ -86,6 +86,18 @@ def test_no_import_cycles() -> None:
         if name not in done:
             walk(name, [name])
     assert not cycles, sorted(set(cycles))
+
+
+MAX_LINES = 400  # STYLE.md: aim for 100-400 lines; split along a real seam beyond
+
+
+def test_every_module_is_at_most_400_lines() -> None:
+    """Every module of the package, with no exceptions."""
+    long = {
+        name: n for name, path in MODULES.items()
+        if (n := len(path.read_text("utf-8").splitlines())) > MAX_LINES
+    }  # fmt: skip
+    assert long == {}, f"split these along a real seam: {long}"
 
 
 def test_every_module_says_its_job() -> None:

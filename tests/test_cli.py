@@ -13,7 +13,7 @@ from conftest import ISSUED_AT
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_ingest import SCHOOL, fill, row
 
-from titletemplate import messages
+from titletemplate import sheettexts
 from titletemplate.cli import main
 from titletemplate.keys import sheet_password
 from titletemplate.template.build import template_password
@@ -137,6 +137,6 @@ def test_ingest_level_names_who_consolidated_on_the_signature_line(
         book = openpyxl.load_workbook(out / "consolidated.xlsx", read_only=True)
         unit_line = next(book.worksheets[0].iter_rows(min_row=2, max_row=2, values_only=True))
         book.close()
-        assert unit_line[0] == messages.UNIT_LABEL
+        assert unit_line[0] == sheettexts.UNIT_LABEL
         assert unit_line[1] == (level if args else vocab.campaign.bureau)
-        assert messages.SIGNER_LABEL in unit_line
+        assert sheettexts.SIGNER_LABEL in unit_line

@@ -42,7 +42,7 @@ def test_every_command_and_option_has_chinese_help() -> None:
         for param in command.get_params(ctx):
             if isinstance(param, click.Option) and not CJK.search(param.help or ""):
                 english.append(f"{path} {max(param.opts, key=len)}")
-    assert english == [], "add the help text to messages.CLI_HELP_TEXTS"
+    assert english == [], "add the help text to clitexts.CLI_HELP_TEXTS"
 
 
 def test_help_page_is_chinese_and_option_names_stay() -> None:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from titletemplate import messages
+from titletemplate import sheettexts
 from titletemplate.columns import COLUMNS
 from titletemplate.errors import TemplateError
 from titletemplate.reports import report
@@ -62,8 +62,8 @@ def test_ids_are_masked_by_position_and_other_text_by_pattern() -> None:
 
 
 TOP_ROWS = [  # as calamine reads the consolidated sheet's top rows
-    [messages.TITLE_LINE] + [""] * 11,
-    [messages.UNIT_LABEL, "", *[""] * 6, messages.SIGNER_LABEL, "", "", ""],
+    [sheettexts.TITLE_LINE] + [""] * 11,
+    [sheettexts.UNIT_LABEL, "", *[""] * 6, sheettexts.SIGNER_LABEL, "", "", ""],
     [float(n) for n in range(1, 13)],
     [c.header for c in COLUMNS],
 ]
@@ -137,10 +137,10 @@ def test_consolidated_reads_back_the_same_in_openpyxl_and_calamine(
     xlsx, _ = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
     headers = [c.header for c in COLUMNS]
     wb = openpyxl.load_workbook(xlsx)
-    assert wb.sheetnames == [messages.DATA_SHEET_NAME]
+    assert wb.sheetnames == [sheettexts.DATA_SHEET_NAME]
     ws = wb.active
     assert ws.freeze_panes == "A5"
-    assert ws["A1"].value == messages.TITLE_LINE and ws["A1"].font.b
+    assert ws["A1"].value == sheettexts.TITLE_LINE and ws["A1"].font.b
     assert [c.value for c in ws[4]] == headers and all(c.font.b for c in ws[4])
     widths = {}  # equal neighbours share one <col> element, as xlsxwriter writes them
     for dim in ws.column_dimensions.values():
@@ -160,7 +160,7 @@ def test_consolidated_reads_back_the_same_in_openpyxl_and_calamine(
         assert {c.number_format for c in cells if c.value is not None} == {"@"}
         assert {c.data_type for c in cells if c.value is not None} == {"s"}  # "=1+2" is text
     assert _calamine(xlsx) == {
-        messages.DATA_SHEET_NAME: [
+        sheettexts.DATA_SHEET_NAME: [
             *TOP_ROWS,
             *([*r] for r in rows),
         ]
@@ -174,10 +174,10 @@ def test_split_consolidated_reads_back_per_office_in_calamine(tmp_path: Path, vo
         tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab, groups=groups, split_by_office=True
     )
     sheets = _calamine(xlsx)
-    assert list(sheets) == ["日照市教育局", messages.UNASSIGNED_SHEET]
+    assert list(sheets) == ["日照市教育局", sheettexts.UNASSIGNED_SHEET]
     teachers = [list(r) for r in rows if r[6] == "904 中小学教师"]
     assert sheets["日照市教育局"][4:] == teachers
-    assert sheets[messages.UNASSIGNED_SHEET][4:] == [
+    assert sheets[sheettexts.UNASSIGNED_SHEET][4:] == [
         list(r) for r in rows if list(r) not in teachers
     ]
     for sheet in sheets.values():
@@ -190,7 +190,7 @@ def test_split_consolidated_without_rows_has_the_empty_data_sheet(
     xlsx, _ = write_consolidated(
         tmp_path / "c.xlsx", tmp_path / "c.csv", [], vocab, split_by_office=True
     )
-    assert _calamine(xlsx) == {messages.DATA_SHEET_NAME: TOP_ROWS}
+    assert _calamine(xlsx) == {sheettexts.DATA_SHEET_NAME: TOP_ROWS}
 
 
 def test_consolidated_bytes_are_the_same_for_the_same_rows(tmp_path: Path, vocab: Vocab) -> None:
@@ -223,10 +223,10 @@ def _xlsxwriter_consolidated(sheets: dict[str, Sequence[tuple[str, ...]]]) -> by
         ws.fit_to_pages(1, 0)
         ws.center_horizontally()
         ws.repeat_rows(2, 3)
-        ws.set_footer(messages.FOOTER)
-        ws.merge_range(0, 0, 0, len(COLUMNS) - 1, messages.TITLE_LINE, bold)
-        ws.write_string(1, 0, messages.UNIT_LABEL, bold)
-        ws.write_string(1, 8, messages.SIGNER_LABEL, bold)
+        ws.set_footer(sheettexts.FOOTER)
+        ws.merge_range(0, 0, 0, len(COLUMNS) - 1, sheettexts.TITLE_LINE, bold)
+        ws.write_string(1, 0, sheettexts.UNIT_LABEL, bold)
+        ws.write_string(1, 8, sheettexts.SIGNER_LABEL, bold)
         for i in range(len(COLUMNS)):
             ws.write_number(2, i, i + 1, bold)
         for i, c in enumerate(COLUMNS):
@@ -257,9 +257,9 @@ def test_consolidated_is_what_xlsxwriter_wrote_part_for_part(
     if split:
         teachers = [r for r in rows if r[6] == "904 中小学教师"]
         others = [r for r in rows if r not in teachers]
-        expected = {"日照市教育局": teachers, messages.UNASSIGNED_SHEET: others}
+        expected = {"日照市教育局": teachers, sheettexts.UNASSIGNED_SHEET: others}
     else:
-        expected = {messages.DATA_SHEET_NAME: rows}
+        expected = {sheettexts.DATA_SHEET_NAME: rows}
     assert _parts(xlsx.read_bytes()) == _parts(_xlsxwriter_consolidated(expected))
 
 
@@ -291,9 +291,9 @@ def test_rows_written_in_blocks_are_what_xlsxwriter_and_csv_writer_write(
     if split:
         by_office = [r for r in rows if r[6] == "904 中小学教师"]
         others = [r for r in rows if r not in by_office]
-        expected = {"日照市教育局": by_office, messages.UNASSIGNED_SHEET: others}
+        expected = {"日照市教育局": by_office, sheettexts.UNASSIGNED_SHEET: others}
     else:
-        expected = {messages.DATA_SHEET_NAME: rows}
+        expected = {sheettexts.DATA_SHEET_NAME: rows}
     assert _parts(xlsx.read_bytes()) == _parts(_xlsxwriter_consolidated(expected))
 
 
@@ -322,7 +322,7 @@ def test_a_value_starting_with_rich_text_tags_is_escaped_unlike_xlsxwriter(
     # XML (invalid XML for this value); fastxlsx escapes it like any other text.
     rows = [_row(name="<r>a & b</r>")]
     xlsx, _ = write_consolidated(tmp_path / "c.xlsx", tmp_path / "c.csv", rows, vocab)
-    assert _calamine(xlsx)[messages.DATA_SHEET_NAME][4][4] == "<r>a & b</r>"
+    assert _calamine(xlsx)[sheettexts.DATA_SHEET_NAME][4][4] == "<r>a & b</r>"
 
 
 def test_an_overlong_value_stops_the_write_and_leaves_no_file(tmp_path: Path, vocab: Vocab) -> None:

@@ -11,7 +11,7 @@ from lohelper import LibreOffice
 from python_calamine import CalamineWorkbook
 from test_report import FILES, ISSUES, _awkward_rows
 
-from titletemplate import messages
+from titletemplate import sheettexts
 from titletemplate.columns import COLUMNS
 from titletemplate.reports.errorbook import write_errors
 from titletemplate.reports.report import write_consolidated
@@ -35,7 +35,7 @@ def test_libreoffice_opens_and_resaves_the_consolidated_workbook(
     )
     saved = office.recalculate(xlsx, tmp_path / "lo")
     ours, theirs = _values(xlsx), _values(saved)
-    assert list(theirs) == ["日照市教育局", messages.UNASSIGNED_SHEET]
+    assert list(theirs) == ["日照市教育局", sheettexts.UNASSIGNED_SHEET]
     assert theirs == ours
     wb = openpyxl.load_workbook(saved)
     for ws in wb.worksheets:

@@ -11,7 +11,7 @@ import pytest
 from helpers_ingest import GOOD, PEOPLE
 from lohelper import LibreOffice
 
-from titletemplate import messages
+from titletemplate import sheettexts
 from titletemplate.columns import COLUMNS
 from titletemplate.reports.errorbook import write_errors
 from titletemplate.reports.report import report_issue, write_consolidated
@@ -82,4 +82,4 @@ def test_errors_print_one_page_wide_with_the_header_on_every_page(
     assert len(pages) == 4  # the summary, then the unit's 120 issues on three pages
     for text in pages[1:]:
         assert "说明" in text and "校验位错误" in text  # the header row and whole messages
-    assert messages.SUMMARY_TOTAL in pages[0]
+    assert sheettexts.SUMMARY_TOTAL in pages[0]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_validate_parity import _AREAS, MANY, NARROW, ROW, VOCAB
 
-from titletemplate import idcard, messages, rules
+from titletemplate import idcard, rules, sheettexts
 from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS
 from titletemplate.ingest import rulerun
@@ -79,7 +79,7 @@ def _near_clean(draw: st.DrawFn) -> list[object]:
         {
             **GOOD,
             "id_number": idcard.complete(first17),
-            "gender": messages.GENDERS[int(first17[16]) % 2 == 0],
+            "gender": sheettexts.GENDERS[int(first17[16]) % 2 == 0],
             "issue_date": issued if len(issued) > 4 else f"{issued}{born:%m%d}",
         }[k]
         for k in _KEYS

@@ -739,11 +739,11 @@ def test_template_password_of_a_foreign_workbook(
 
 
 def test_every_check_hint_and_validation_text_exists() -> None:
-    from titletemplate import messages
+    from titletemplate import messages, sheettexts
 
     needed = {r.code for r in rules.RULES if r.formula is not None} | set(rules.SHEET_RULES)
     assert needed <= set(messages.SHEET_HINTS)
-    assert set(messages.DV_PROMPTS) == {c.key for c in COLUMNS}
+    assert set(sheettexts.DV_PROMPTS) == {c.key for c in COLUMNS}
     assert all('"' not in h for h in messages.SHEET_HINTS.values())
 
 

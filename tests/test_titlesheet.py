@@ -16,7 +16,7 @@ from helpers_ingest import ROWS, SCHOOL, fill_bytes, row, template_bytes
 from lohelper import LibreOffice
 from openpyxl.utils.protection import hash_password
 
-from titletemplate import messages
+from titletemplate import sheettexts
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from titletemplate.errors import SubmissionError
 from titletemplate.fingerprint import identity_from_rows
@@ -55,7 +55,7 @@ def test_it_is_the_second_sheet_visible_as_the_instructions_say(book: Any) -> No
         ("_vocab", "veryHidden"),
         ("_checksum", "veryHidden"),
     ]
-    assert "5. 职称名称: 请按照sheet2职称名称中所列内容规范填写。" in messages.INSTRUCTIONS
+    assert "5. 职称名称: 请按照sheet2职称名称中所列内容规范填写。" in sheettexts.INSTRUCTIONS
     assert book.active.title == "附件1"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import pyzipper
 
-from . import messages
+from . import sheettexts
 from .errors import StoreError
 from .files import atomic_open
 from .ingest import BUNDLE_MANIFEST, BUNDLE_SUMMARY, SEPARATOR, Store, StoredSubmission
@@ -141,7 +141,7 @@ def _for_office(
 def _member_name(sub: StoredSubmission, taken: set[str]) -> str:
     """ "<unit>/<the file's own name>", made safe for Windows and unique in the bundle."""
     own = PurePosixPath(sub.file_name.rpartition(SEPARATOR)[2] or sub.file_name).name
-    unit = _UNSAFE_NAME.sub("_", sub.unit or messages.NO_UNIT)
+    unit = _UNSAFE_NAME.sub("_", sub.unit or sheettexts.NO_UNIT)
     name = f"{unit}/{_UNSAFE_NAME.sub('_', own)}"
     if name.casefold() in taken:
         stem, dot, suffix = name.rpartition(".")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from . import addresscodes, idcard, messages
+from . import addresscodes, idcard, sheettexts
 from . import formulas as fx
 from .normalize import is_lossy_number
 from .vocab import GB11643, PATTERN, IdType, Vocab, text_key, title_group_key
@@ -159,9 +159,9 @@ def id_region(row: RowData, vocab: Vocab) -> str | None:
 
 def gender_matches(row: RowData, vocab: Vocab) -> str | None:
     number, gender = shaped(row, vocab), row.values["gender"]
-    if number is None or gender not in messages.GENDERS:
+    if number is None or gender not in sheettexts.GENDERS:
         return None
-    expected = messages.GENDERS[0] if idcard.gender(number) == "male" else messages.GENDERS[1]
+    expected = sheettexts.GENDERS[0] if idcard.gender(number) == "male" else sheettexts.GENDERS[1]
     return None if gender == expected else ""
 
 

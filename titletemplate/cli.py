@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, cliout, messages
+from . import __version__, cliout, clitexts
 from .cliguard import LOG_NAME as LOG_NAME  # re-exported: where a command logs
 from .cliguard import Exit, err, guarded, warn_demo, warn_real_templates
 from .vocabdir import PACKAGED_VOCAB_DIR, VocabLocation, VocabSource
@@ -43,7 +43,7 @@ EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @click.group(cls=cliout.Group)
 @click.version_option(__version__)
 def main() -> None:
-    """The command group (its help, like every command's, comes from messages)."""
+    """The command group (its help, like every command's, comes from clitexts)."""
 
 
 @main.group()
@@ -62,7 +62,7 @@ def vocab_check(vocab_dir: Path | None, out: Path | None = None) -> int:
     for problem in problems:
         click.echo(problem.render())
     if checked is None:
-        err(messages.VOCAB_FAILED.format(n=len(problems)))
+        err(clitexts.VOCAB_FAILED.format(n=len(problems)))
         return Exit.REJECTIONS
     click.echo(summary(checked))
     return Exit.OK
@@ -77,7 +77,7 @@ def vocab_init(directory: Path, force: bool, out: Path | None = None) -> int:
     from .vocabdir import init_vocab_dir
 
     written = init_vocab_dir(directory, overwrite=force)
-    click.echo(messages.VOCAB_INIT_DONE.format(n=len(written), path=directory))
+    click.echo(clitexts.VOCAB_INIT_DONE.format(n=len(written), path=directory))
     return Exit.OK
 
 
@@ -89,9 +89,9 @@ def keygen(out: Path) -> int:
     from .keys import generate_keypair, key_fingerprint, load_public_key
 
     private, public = generate_keypair(out)
-    click.echo(messages.CLI_KEY_WRITTEN.format(private=private, public=public))
+    click.echo(clitexts.CLI_KEY_WRITTEN.format(private=private, public=public))
     fingerprint = key_fingerprint(load_public_key(public)[0])
-    click.echo(messages.CLI_KEY_FINGERPRINT.format(fingerprint=fingerprint))
+    click.echo(clitexts.CLI_KEY_FINGERPRINT.format(fingerprint=fingerprint))
     return Exit.OK
 
 
@@ -138,7 +138,7 @@ def build(
     from .vocabunits import check_unit_code
 
     if bool(unit_name) == bool(units_file):
-        raise click.UsageError(messages.CLI_UNIT_OR_UNITS)
+        raise click.UsageError(clitexts.CLI_UNIT_OR_UNITS)
     bad_code = check_unit_code(unit_code)
     if bad_code is not None:
         err(bad_code.render())  # the words `vocab check` uses for units.yaml
@@ -151,7 +151,7 @@ def build(
     if unit_name:
         unit = vocabulary.find_unit(unit_name)
         if unit is None:
-            err(messages.CLI_UNIT_UNKNOWN.format(unit=unit_name))
+            err(clitexts.CLI_UNIT_UNKNOWN.format(unit=unit_name))
             unit = Unit(unit_name, code=unit_code)
         elif unit_code:
             unit = Unit(unit.name, unit.kind, unit_code, unit.supervisor, unit.short, unit.region)
@@ -189,9 +189,9 @@ def build(
     elif quiet:
         pass
     elif manifest is None:
-        click.echo(messages.CLI_BUILT.format(path=built[0]["path"]))
+        click.echo(clitexts.CLI_BUILT.format(path=built[0]["path"]))
     else:
-        click.echo(messages.CLI_BUILT_MANY.format(n=len(built), manifest=manifest))
+        click.echo(clitexts.CLI_BUILT_MANY.format(n=len(built), manifest=manifest))
     return Exit.OK
 
 
@@ -206,7 +206,7 @@ def password(file: Path, key_file: Path | None, out: Path | None = None) -> int:
 
     key, demo = load_private_key(key_file)
     warn_demo(demo)
-    click.echo(messages.CLI_PASSWORD.format(file=file.name, password=template_password(file, key)))
+    click.echo(clitexts.CLI_PASSWORD.format(file=file.name, password=template_password(file, key)))
     return Exit.OK
 
 
@@ -270,7 +270,7 @@ def ingest(
         if public_pem(private.public_key()) != public_pem(key):
             private = None
     if private is None and not quiet:
-        err(messages.CLI_NO_CORRECTIONS)
+        err(clitexts.CLI_NO_CORRECTIONS)
     result = cliout.with_progress(
         lambda progress: run_ingest(
             list(paths),
@@ -299,7 +299,7 @@ def ingest(
         )
     elif not quiet:
         cliout.print_summary(result)
-        click.echo(messages.CLI_OUTPUTS.format(out=out))
+        click.echo(clitexts.CLI_OUTPUTS.format(out=out))
     return Exit(result.exit_code)
 
 
@@ -327,19 +327,19 @@ def bundle(
     from .vocabcheck import load_vocab
 
     if sum(bool(x) for x in (office, supervisor, unit_names)) > 1:
-        raise click.UsageError(messages.CLI_BUNDLE_ONE_CHOICE)
+        raise click.UsageError(clitexts.CLI_BUNDLE_ONE_CHOICE)
     if password is not None and not (password.isascii() and password.isprintable()):
-        raise click.BadParameter(messages.CLI_BUNDLE_PASSWORD_ASCII, param_hint="--password")
+        raise click.BadParameter(clitexts.CLI_BUNDLE_PASSWORD_ASCII, param_hint="--password")
     vocabulary = load_vocab(cliout.find_vocab(vocab_dir).path)
     result = make_bundle(db_path, out, vocabulary, office=office, supervisor=supervisor,
                          units=unit_names, password=password)  # fmt: skip
     units = len({f.unit for f in result.files})
-    click.echo(messages.CLI_BUNDLE_WRITTEN.format(n=len(result.files), units=units, path=out))
+    click.echo(clitexts.CLI_BUNDLE_WRITTEN.format(n=len(result.files), units=units, path=out))
     if result.encrypted:
-        click.echo(messages.CLI_BUNDLE_ENCRYPTED)
+        click.echo(clitexts.CLI_BUNDLE_ENCRYPTED)
     if result.missing_units:
         missing = "、".join(result.missing_units)
-        err(messages.CLI_BUNDLE_MISSING.format(n=len(result.missing_units), units=missing))
+        err(clitexts.CLI_BUNDLE_MISSING.format(n=len(result.missing_units), units=missing))
     return Exit.OK
 
 

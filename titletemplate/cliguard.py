@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import messages
+from . import clitexts, messages
 from .errors import TitleTemplateError, VocabError
 from .privacy import MaskingFilter, mask_ids_in_text
 
@@ -53,7 +53,7 @@ def err(text: str) -> None:
 
 def _failure(exc: TitleTemplateError) -> str:
     text = messages.FAILURES.get(exc.code, "{detail}").format(detail=exc.detail)
-    return messages.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text))
+    return clitexts.CLI_ERROR.format(code=exc.code, detail=mask_ids_in_text(text))
 
 
 def guarded(log_dir_option: str) -> Callable[[F], F]:
@@ -72,7 +72,7 @@ def guarded(log_dir_option: str) -> Callable[[F], F]:
                     err(problem.render())  # type: ignore[attr-defined]
                 # Without problems it is about the folder itself: a failure with a code.
                 problems = len(exc.problems)
-                err(messages.VOCAB_FAILED.format(n=problems) if problems else _failure(exc))
+                err(clitexts.VOCAB_FAILED.format(n=problems) if problems else _failure(exc))
                 code = Exit.CANNOT_START
             except TitleTemplateError as exc:
                 err(_failure(exc))
@@ -81,7 +81,7 @@ def guarded(log_dir_option: str) -> Callable[[F], F]:
                 raise  # usage errors: click prints them and exits 2
             except Exception as exc:
                 log.exception("unexpected error")
-                err(messages.CLI_UNEXPECTED.format(error=type(exc).__name__, log=log_path))
+                err(clitexts.CLI_UNEXPECTED.format(error=type(exc).__name__, log=log_path))
                 code = Exit.CANNOT_START
             finally:
                 log.removeHandler(handler)
@@ -96,7 +96,7 @@ def guarded(log_dir_option: str) -> Callable[[F], F]:
 def warn_demo(demo: bool) -> None:
     """Every run on the built-in demo key says so."""
     if demo:
-        err(messages.CLI_DEMO_KEY)
+        err(clitexts.CLI_DEMO_KEY)
 
 
 def warn_real_templates(result: Any) -> None:
@@ -104,4 +104,4 @@ def warn_real_templates(result: Any) -> None:
     wrong = [r.issue.detail for r in result.issues if r.issue.code == "template-wrong-key"]
     if wrong:
         signers = sorted({detail.partition(" / ")[0] for detail in wrong})
-        err(messages.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))
+        err(clitexts.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))

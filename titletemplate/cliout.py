@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from . import messages
+from . import clitexts, sheettexts
 from .privacy import mask_ids_in_text
 from .vocabdir import VocabLocation, find_vocab_dir
 
@@ -30,8 +30,8 @@ def find_vocab(option: Path | None, quiet: bool = False) -> VocabLocation:
 
 
 def say_vocab(where: VocabLocation) -> None:
-    source = messages.VOCAB_SOURCES[where.source]
-    click.echo(messages.VOCAB_USED.format(path=where.path, source=source), err=True)
+    source = clitexts.VOCAB_SOURCES[where.source]
+    click.echo(clitexts.VOCAB_USED.format(path=where.path, source=source), err=True)
 
 
 def echo_json(data: dict[str, Any]) -> None:
@@ -58,7 +58,7 @@ class Group(click.Group):
 
 def _chinese_help_option(option: click.Option | None) -> click.Option | None:
     if option is not None:
-        option.help = messages.CLI_HELP_TEXTS["--help"]
+        option.help = clitexts.CLI_HELP_TEXTS["--help"]
     return option
 
 
@@ -112,15 +112,15 @@ def status_json(files: Any) -> dict[str, Any]:
     return {**files.status.as_json(), "outputs": outputs}
 
 
-_STATUS_NAMES = {"accepted": messages.CLI_ACCEPTED, "ignored": messages.CLI_IGNORED}
+_STATUS_NAMES = {"accepted": clitexts.CLI_ACCEPTED, "ignored": clitexts.CLI_IGNORED}
 
 
 def print_summary(result: Any) -> None:
     from .ingest import shown_name
 
-    click.echo(messages.CLI_TABLE_HEADER)
+    click.echo(clitexts.CLI_TABLE_HEADER)
     for f in result.files:
-        status = _STATUS_NAMES.get(f["status"], messages.CLI_REJECTED)
+        status = _STATUS_NAMES.get(f["status"], clitexts.CLI_REJECTED)
         cells = [f.get("unit") or "-", mask_ids_in_text(shown_name(f["path"])), status]
         cells += [
             str(f.get(k, 0))
@@ -129,21 +129,21 @@ def print_summary(result: Any) -> None:
         if f["status"] != "accepted":
             cells.append(f"[{f.get('code')}]")
         click.echo(" | ".join(cells))
-    click.echo(messages.CLI_INGEST_SUMMARY.format(**result.totals))
+    click.echo(clitexts.CLI_INGEST_SUMMARY.format(**result.totals))
     if result.totals.get("ignored_files"):
-        click.echo(messages.CLI_IGNORED_FILES.format(n=result.totals["ignored_files"]))
+        click.echo(clitexts.CLI_IGNORED_FILES.format(n=result.totals["ignored_files"]))
     if result.totals["withdrawn_rows"] or result.totals["outdated_rows"]:
-        click.echo(messages.CLI_INGEST_RETIRED.format(**result.totals))
+        click.echo(clitexts.CLI_INGEST_RETIRED.format(**result.totals))
     shown = [r for r in result.issues if r.issue.severity != "info"]
     for r in shown[:MAX_ISSUE_LINES]:
         click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")
     if len(shown) > MAX_ISSUE_LINES:
-        click.echo(messages.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
+        click.echo(clitexts.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
     if result.corrections:
-        click.echo(messages.CLI_CORRECTIONS.format(n=len(result.corrections)))
+        click.echo(clitexts.CLI_CORRECTIONS.format(n=len(result.corrections)))
     if result.missing_units:
         click.echo(
-            messages.CLI_MISSING_UNITS.format(
+            clitexts.CLI_MISSING_UNITS.format(
                 n=len(result.missing_units), units="、".join(result.missing_units)
             )
         )
@@ -152,26 +152,26 @@ def print_summary(result: Any) -> None:
 def print_demo(result: Any, out: Path) -> None:
     """Both rounds of the demo, then the campaign status."""
     print_summary(result.ingest)
-    click.echo(f"\n{messages.CLI_DEMO_ROUND_2}")
+    click.echo(f"\n{clitexts.CLI_DEMO_ROUND_2}")
     print_summary(result.second)
-    click.echo(f"\n{messages.CLI_DEMO_STATUS}")
+    click.echo(f"\n{clitexts.CLI_DEMO_STATUS}")
     print_status(result.second.status, out)
 
 
 def print_status(files: Any, out: Path) -> None:
     """The campaign status: the units that need action, then the totals."""
     status = files.status
-    click.echo(messages.CLI_STATUS_HEADER)
+    click.echo(clitexts.CLI_STATUS_HEADER)
     for u in status.units:
         if u.state == "done":
             continue
-        state = messages.STATUS_STATES[u.state]
-        office = u.office or messages.STATUS_NO_OFFICE
+        state = sheettexts.STATUS_STATES[u.state]
+        office = u.office or sheettexts.STATUS_NO_OFFICE
         click.echo(
-            messages.CLI_STATUS_LINE.format(unit=u.unit, office=office, state=state, **u.counts)
+            clitexts.CLI_STATUS_LINE.format(unit=u.unit, office=office, state=state, **u.counts)
         )
-    click.echo(messages.CLI_STATUS_SUMMARY.format(**status.totals))
-    click.echo(messages.CLI_OUTPUTS.format(out=out))
+    click.echo(clitexts.CLI_STATUS_SUMMARY.format(**status.totals))
+    click.echo(clitexts.CLI_OUTPUTS.format(out=out))
 
 
 def console_encoding() -> None:
@@ -190,9 +190,9 @@ def console_encoding() -> None:
 
 
 def chinese_help(command: click.Command, path: str = "titletemplate") -> None:
-    """Every command's and option's help comes from messages.CLI_HELP_TEXTS, keyed by the
+    """Every command's and option's help comes from clitexts.CLI_HELP_TEXTS, keyed by the
     command path ("build", "vocab check") and "path --option", or "--option" when shared."""
-    texts = messages.CLI_HELP_TEXTS
+    texts = clitexts.CLI_HELP_TEXTS
     command.help = texts.get(path)
     for param in command.params:
         if isinstance(param, click.Option):

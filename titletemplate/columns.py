@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import messages
+from . import sheettexts
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +23,11 @@ class Column:
 
     @property
     def header(self) -> str:
-        return messages.HEADERS[self.key]
+        return sheettexts.HEADERS[self.key]
 
     @property
     def explanation(self) -> str:
-        return messages.EXPLANATIONS[self.key]
+        return sheettexts.EXPLANATIONS[self.key]
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -61,7 +61,7 @@ EXAMPLE_ROW = 5
 EXPLANATION_ROW = 6
 INSTRUCTIONS_ROW = 7
 FIRST_DATA_ROW = 8
-DATA_SHEET = messages.DATA_SHEET_NAME
-TITLES_SHEET = messages.TITLES_SHEET_NAME  # the notice's "sheet2": visible and locked
+DATA_SHEET = sheettexts.DATA_SHEET_NAME
+TITLES_SHEET = sheettexts.TITLES_SHEET_NAME  # the notice's "sheet2": visible and locked
 VOCAB_SHEET = "_vocab"
 META_SHEET = "_checksum"

@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from . import idcard, messages
+from . import clitexts, idcard, sheettexts
 from .batch import DB_NAME, IngestResult, Progress, ingest
 from .columns import BY_KEY, COLUMNS, DATA_SHEET, FIRST_DATA_ROW
 from .files import write_bytes_atomic
@@ -185,9 +185,9 @@ class _People:
 
     def name(self) -> str:
         given = "".join(
-            self.rng.choice(messages.DEMO_GIVEN) for _ in range(self.rng.choice((1, 2)))
+            self.rng.choice(clitexts.DEMO_GIVEN) for _ in range(self.rng.choice((1, 2)))
         )
-        return self.rng.choice(messages.DEMO_SURNAMES) + given
+        return self.rng.choice(clitexts.DEMO_SURNAMES) + given
 
     def row(self, titles: Sequence[Title], reviewer: str) -> Row:
         vocab, rng = self.vocab, self.rng
@@ -198,11 +198,11 @@ class _People:
         issued = dt.date(2012, 1, 1) + dt.timedelta(days=rng.randrange(9 * 365))
         return {
             "region_code": rng.choice(self.regions).display,
-            "cert_no": f"{messages.DEMO_CERT_PREFIX}{series.code}{issued:%Y}{self.serial:06d}",
+            "cert_no": f"{clitexts.DEMO_CERT_PREFIX}{series.code}{issued:%Y}{self.serial:06d}",
             "id_type": vocab.id_types[0].name,
             "id_number": self.person_id(male),
             "name": self.name(),
-            "gender": messages.GENDERS[0 if male else 1],
+            "gender": sheettexts.GENDERS[0 if male else 1],
             "series": series.display,
             "level": title.level,
             "title_name": title.name,
@@ -306,7 +306,7 @@ def _filled(vocab: Vocab, unit: Unit, key: Ed25519PrivateKey, rows: Sequence[Row
 
 def _write_list(path: Path, entries: Sequence[tuple[str, str]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = [",".join((messages.HEADERS["id_number"], messages.HEADERS["cert_no"]))]
+    lines = [",".join((sheettexts.HEADERS["id_number"], sheettexts.HEADERS["cert_no"]))]
     lines += [",".join(e) for e in entries]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     return path

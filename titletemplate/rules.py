@@ -9,7 +9,7 @@ from typing import Any
 
 from . import checks as ck
 from . import formulas as fx
-from . import messages
+from . import messages, sheettexts
 from .checks import Check, RowData
 from .errors import CATALOGUE, Severity
 from .normalize import REPEATING
@@ -124,7 +124,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "gender-unknown",
         ("gender",),
-        ck.fails("gender", lambda v, vb: v in messages.GENDERS),
+        ck.fails("gender", lambda v, vb: v in sheettexts.GENDERS),
         fx.in_list("gender", fx.N_GENDER),
     ),
     Rule(

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from . import messages
+from . import sheettexts
 from .vocabdir import PACKAGED_VOCAB_DIR
 
 DEFAULT_VOCAB_DIR = PACKAGED_VOCAB_DIR  # the vocabulary shipped with titletemplate
@@ -55,7 +55,7 @@ class Region:
 
     @property
     def display(self) -> str:
-        own = messages.REGION_OWN_LEVEL if self.level in ("province", "city") else ""
+        own = sheettexts.REGION_OWN_LEVEL if self.level in ("province", "city") else ""
         return f"{self.code}{self.name}{own}"
 
 

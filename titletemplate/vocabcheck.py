@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import messages
+from . import clitexts, sheettexts
 from .errors import VocabError
 from .vocab import (
     DEFAULT_VOCAB_DIR,
@@ -84,9 +84,9 @@ def _id_types(doc: Any, out: Collector) -> tuple[IdType, ...]:
     out.unique(f, [(ln, t.code) for ln, t in rows], "vocab-duplicate-code")
     out.unique(f, [(ln, t.name) for ln, t in rows], "vocab-duplicate-name")
     for line, t in rows:
-        if t.name and t.name not in messages.NOTICE_ID_TYPES:
+        if t.name and t.name not in sheettexts.NOTICE_ID_TYPES:
             out.add(f, line, "vocab-not-in-notice", t.name)
-    for name in sorted(set(messages.NOTICE_ID_TYPES) - {t.name for _, t in rows}):
+    for name in sorted(set(sheettexts.NOTICE_ID_TYPES) - {t.name for _, t in rows}):
         out.add(f, 1, "vocab-not-in-notice", name)
     return tuple(t for _, t in rows)
 
@@ -114,7 +114,7 @@ def _levels(doc: Any, out: Collector) -> tuple[str, ...]:
     for level in result:
         out.text(f, 1, {"level": level}, "level")
     out.unique(f, [(1, x) for x in result], "vocab-duplicate-name")
-    if result != messages.NOTICE_LEVELS:
+    if result != sheettexts.NOTICE_LEVELS:
         out.add(f, 1, "vocab-not-in-notice", " ".join(result))
     return result
 
@@ -235,7 +235,7 @@ def check_vocab_dir(directory: Path) -> tuple[Vocab | None, list[VocabProblem]]:
 
 def summary(vocab: Vocab) -> str:
     """The one-line Chinese summary `vocab check` prints when the vocabulary is clean."""
-    return messages.VOCAB_OK.format(
+    return clitexts.VOCAB_OK.format(
         regions=len(vocab.regions),
         legacy=sum(r.legacy for r in vocab.regions),
         id_types=len(vocab.id_types),

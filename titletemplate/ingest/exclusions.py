@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl  # with defusedxml installed, openpyxl parses XML safely
 from openpyxl.utils.exceptions import InvalidFileException as _InvalidFile
 
-from .. import messages
+from .. import sheettexts
 from ..errors import ExclusionListError
 from ..normalize import clean_text, is_lossy_number, normalize_cell
 from ..vocab import text_key
@@ -112,7 +112,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[object]]:
 
 
 def _header_map(row: Sequence[object]) -> dict[str, int] | None:
-    names = {text_key(n): key for key, ns in messages.EXCLUSION_HEADERS.items() for n in ns}
+    names = {text_key(n): key for key, ns in sheettexts.EXCLUSION_HEADERS.items() for n in ns}
     names.update({k: k for k in _KEYS})
     found: dict[str, int] = {}
     for i, cell in enumerate(row):

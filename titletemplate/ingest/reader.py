@@ -32,7 +32,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from python_calamine import CalamineWorkbook
 
-from .. import messages
+from .. import sheettexts
 from ..columns import (
     COLUMNS,
     DATA_SHEET,
@@ -258,7 +258,7 @@ def _header_problem(values: Sequence[Sequence[object]]) -> str | None:
     found = values[HEADER_ROW - 1] if len(values) >= HEADER_ROW else []
     for col in COLUMNS:
         cell = _input_cell(found[col.index]) if col.index < len(found) else None
-        if _header_text(cell) != _header_text(messages.HEADERS[col.key]):
+        if _header_text(cell) != _header_text(sheettexts.HEADERS[col.key]):
             text = mask_ids_in_text(clean_text("" if cell is None else str(cell)))[:50]
             return f"{col.letter}: {text}"
     return None

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from .. import addresscodes, messages, rules
+from .. import addresscodes, rules, sheettexts
 from ..checks import ADULT_AGE, RowData, parse_yyyymmdd
 from ..idcard import ID_LENGTH, check_char
 from ..rules import RULES, Rule
@@ -161,7 +161,7 @@ def _distinct_cells_pass(row: RowData, vocab: Vocab) -> bool:
     if number[:6] not in addresscodes.known(vocab):
         return False
     gender = values["gender"]
-    if gender in messages.GENDERS and gender != messages.GENDERS[number[16] in "02468"]:
+    if gender in sheettexts.GENDERS and gender != sheettexts.GENDERS[number[16] in "02468"]:
         return False
     issued = values["issue_date"]
     if parse_yyyymmdd(issued) is None:

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import messages
+from .. import messages, sheettexts
 from ..columns import BY_LETTER
 from ..errors import CATALOGUE
 from ..files import atomic_open
@@ -30,23 +30,23 @@ def write_errors(
     run found them."""
     by_unit: dict[str, list[ReportIssue]] = {}
     for r in issues:
-        by_unit.setdefault(r.unit or messages.NO_UNIT, []).append(r)
+        by_unit.setdefault(r.unit or sheettexts.NO_UNIT, []).append(r)
     used: set[str] = set()
     with atomic_open(path, "wb") as fh, fastxlsx.Workbook(fh, _PINNED) as book, _xlsx_errors():
         summary_columns = [(0, 0, 32, fastxlsx.NORMAL), (1, 7, 10, fastxlsx.NORMAL)]
-        summary = book.add_sheet(sheet_name(messages.SUMMARY_SHEET, used), summary_columns,
+        summary = book.add_sheet(sheet_name(sheettexts.SUMMARY_SHEET, used), summary_columns,
                                  page=page(0, 0))  # fmt: skip
         _summary(summary, issues, files)
         sheets = list(by_unit.items())
         if campaign_open:
-            sheets.append((messages.CAMPAIGN_OPEN_SHEET, list(campaign_open)))
+            sheets.append((sheettexts.CAMPAIGN_OPEN_SHEET, list(campaign_open)))
         for unit, items in sheets:
             rows = [_issue_cells(r) for r in items]
-            widths = fit_widths([messages.ERRORS_HEADERS, *rows], len(messages.ERRORS_HEADERS),
+            widths = fit_widths([sheettexts.ERRORS_HEADERS, *rows], len(sheettexts.ERRORS_HEADERS),
                                 maximum=_MESSAGE_WIDTH)  # fmt: skip
             columns = [(i, i, w, fastxlsx.NORMAL) for i, w in enumerate(widths)]
             ws = book.add_sheet(sheet_name(unit, used), columns, freeze_rows=1, page=page(0, 0))
-            _Book.row(ws, 0, messages.ERRORS_HEADERS, fastxlsx.BOLD)
+            _Book.row(ws, 0, sheettexts.ERRORS_HEADERS, fastxlsx.BOLD)
             for n, cells in enumerate(rows, start=1):
                 _Book.row(ws, n, cells)
         book.close()
@@ -74,14 +74,14 @@ def _issue_cells(r: ReportIssue) -> list[object]:
 def _summary(
     ws: fastxlsx.Sheet, issues: Sequence[ReportIssue], files: Sequence[FileSummary]
 ) -> None:
-    _Book.row(ws, 0, messages.SUMMARY_UNIT_HEADERS, fastxlsx.BOLD)
+    _Book.row(ws, 0, sheettexts.SUMMARY_UNIT_HEADERS, fastxlsx.BOLD)
     per_unit: dict[str, list[int]] = {}
     for f in files:
-        counts = per_unit.setdefault(f["unit"] or messages.NO_UNIT, [0] * 7)
+        counts = per_unit.setdefault(f["unit"] or sheettexts.NO_UNIT, [0] * 7)
         found = (1, f["rows"], f["valid_rows"], f["invalid_rows"], f["duplicate_rows"])
         for k, n in enumerate((*found, f["excluded_rows"])):
             counts[k] += n
-    issue_counts = Counter(r.unit or messages.NO_UNIT for r in issues)
+    issue_counts = Counter(r.unit or sheettexts.NO_UNIT for r in issues)
     r = 1
     for unit, counts in per_unit.items():
         counts[6] = issue_counts.pop(unit, 0)
@@ -91,9 +91,9 @@ def _summary(
         _Book.row(ws, r, [unit, 0, 0, 0, 0, 0, 0, n])
         r += 1
     total = [sum(c[k] for c in per_unit.values()) for k in range(6)]
-    _Book.row(ws, r, [messages.SUMMARY_TOTAL, *total, len(issues)], fastxlsx.BOLD)
+    _Book.row(ws, r, [sheettexts.SUMMARY_TOTAL, *total, len(issues)], fastxlsx.BOLD)
     r += 2
-    _Book.row(ws, r, messages.SUMMARY_CODE_HEADERS, fastxlsx.BOLD)
+    _Book.row(ws, r, sheettexts.SUMMARY_CODE_HEADERS, fastxlsx.BOLD)
     for code, n in sorted(Counter(x.issue.code for x in issues).items()):
         r += 1
         severity = messages.SEVERITY_NAMES[str(CATALOGUE[code].severity)]

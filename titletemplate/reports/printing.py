@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from .. import messages
+from .. import sheettexts
 from ..ooxml import fastxlsx
 
 MIN_WIDTH = 4.0  # characters
@@ -17,7 +17,7 @@ FIT_ROWS = 2000  # longer text wraps onto more lines in print rather than widen 
 def page(first: int, last: int) -> fastxlsx.Page:
     """The print setup of a report sheet whose rows first..last (0-based) repeat on each
     page, with the template's footer."""
-    return fastxlsx.Page((first, last), messages.FOOTER)
+    return fastxlsx.Page((first, last), sheettexts.FOOTER)
 
 
 class WidthFit:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypedDict, cast
 
-from .. import messages
+from .. import messages, sheettexts
 from ..columns import BY_KEY, BY_LETTER, COLUMNS
 from ..errors import Issue, TemplateError
 from ..files import atomic_open
@@ -251,7 +251,7 @@ def office_map(vocab: Vocab) -> dict[tuple[str, str], str]:
 
 def office_of(offices: Mapping[tuple[str, str], str], series: str, level: str) -> str:
     """The review office for a row's series and level, or the unassigned sheet's name."""
-    return offices.get((text_key(series), text_key(level)), messages.UNASSIGNED_SHEET)
+    return offices.get((text_key(series), text_key(level)), sheettexts.UNASSIGNED_SHEET)
 
 
 def write_consolidated(
@@ -276,8 +276,8 @@ def write_consolidated(
     offices = office_map(vocab)
     widths = [(i, i, c.width, fastxlsx.TEXT) for i, c in enumerate(COLUMNS)]
     signer_col = BY_KEY["title_name"].index  # where the template puts its signer label
-    unit_line: list[object] = [messages.UNIT_LABEL, level, *[""] * (signer_col - 2)]
-    unit_line.append(messages.SIGNER_LABEL)
+    unit_line: list[object] = [sheettexts.UNIT_LABEL, level, *[""] * (signer_col - 2)]
+    unit_line.append(sheettexts.SIGNER_LABEL)
     numbers = list(range(1, len(COLUMNS) + 1))
     with (
         atomic_open(path_xlsx, "wb") as xfh,
@@ -295,7 +295,7 @@ def write_consolidated(
             sheet = book.add_sheet(
                 sheet_name(name, used), widths, freeze_rows=top, page=page(top - 2, top - 1)
             )
-            sheet.merge_row(0, len(COLUMNS) - 1, messages.TITLE_LINE, fastxlsx.BOLD)
+            sheet.merge_row(0, len(COLUMNS) - 1, sheettexts.TITLE_LINE, fastxlsx.BOLD)
             ws = _Blocks(sheet)
             _Book.row(ws, 1, unit_line, fastxlsx.BOLD)
             _Book.row(ws, 2, numbers, fastxlsx.BOLD)
@@ -304,10 +304,10 @@ def write_consolidated(
             fits[name] = WidthFit(len(COLUMNS), [c.width for c in COLUMNS])
             fits[name].add(headers)
 
-        names: list[str] = [messages.DATA_SHEET_NAME]
+        names: list[str] = [sheettexts.DATA_SHEET_NAME]
         if split_by_office:
             wanted = {office_of(offices, s, lv) for s, lv, n in groups if n}
-            order = [r.office for r in vocab.routing] + [messages.UNASSIGNED_SHEET]
+            order = [r.office for r in vocab.routing] + [sheettexts.UNASSIGNED_SHEET]
             names = [o for o in dict.fromkeys(order) if o in wanted]
         for name in names:
             start(name)
@@ -325,7 +325,7 @@ def write_consolidated(
                 next_row[name] += 1
                 fits[name].add(values)
         if not sheets:  # split by office with no rows: the empty data sheet
-            start(messages.DATA_SHEET_NAME)
+            start(sheettexts.DATA_SHEET_NAME)
         for name, ws in sheets.items():
             ws.flush()
             ws.sheet.set_widths(fits[name].widths)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import messages
+from .. import sheettexts
 from ..files import atomic_open
 from ..ooxml import fastxlsx
 from .printing import fit_widths, page
@@ -25,25 +25,25 @@ _OFFICE_COUNTS = ("rows", "valid_rows", "invalid_rows", "open_errors")
 
 
 def write_status_xlsx(path: Path, status: CampaignStatus) -> Path:
-    title = f"{messages.STATUS_TITLE}({status.campaign},{status.as_of})"
-    summary: list[list[object]] = [list(messages.STATUS_OFFICE_HEADERS)]
+    title = f"{sheettexts.STATUS_TITLE}({status.campaign},{status.as_of})"
+    summary: list[list[object]] = [list(sheettexts.STATUS_OFFICE_HEADERS)]
     for o in status.offices:
         states = [o.states[s] for s in ("open", "missing", "done")]
         counts = [o.counts[k] for k in _OFFICE_COUNTS]
-        summary.append([o.office or messages.STATUS_NO_OFFICE, o.units, *states, *counts])
+        summary.append([o.office or sheettexts.STATUS_NO_OFFICE, o.units, *states, *counts])
     t = status.totals
     summary.append([
-        messages.SUMMARY_TOTAL, t["units"], t["units_open"], t["units_missing"], t["units_done"],
+        sheettexts.SUMMARY_TOTAL, t["units"], t["units_open"], t["units_missing"], t["units_done"],
         *(t[k] for k in _OFFICE_COUNTS),
     ])  # fmt: skip
     used: set[str] = set()
     with atomic_open(path, "wb") as fh, fastxlsx.Workbook(fh, _PINNED) as book:
-        _sheet(book, sheet_name(messages.SUMMARY_SHEET, used), title, summary)
+        _sheet(book, sheet_name(sheettexts.SUMMARY_SHEET, used), title, summary)
         by_office: dict[str, list[UnitStatus]] = {}
         for u in status.units:
-            by_office.setdefault(u.office or messages.STATUS_NO_OFFICE, []).append(u)
+            by_office.setdefault(u.office or sheettexts.STATUS_NO_OFFICE, []).append(u)
         for office, units in by_office.items():
-            rows: list[list[object]] = [list(messages.STATUS_HEADERS)]
+            rows: list[list[object]] = [list(sheettexts.STATUS_HEADERS)]
             rows += [_unit_cells(u) for u in units]
             _sheet(book, sheet_name(office, used), f"{title} {office}", rows)
         book.close()
@@ -52,7 +52,7 @@ def write_status_xlsx(path: Path, status: CampaignStatus) -> Path:
 
 def _unit_cells(u: UnitStatus) -> list[object]:
     received = u.last_received.replace("T", " ").rstrip("Z")
-    state = messages.STATUS_STATES[u.state]
+    state = sheettexts.STATUS_STATES[u.state]
     return [u.unit, u.office, state, u.counts["files"], received,
             *(u.counts[k] for k in _UNIT_COUNTS[1:])]  # fmt: skip
 
@@ -72,5 +72,5 @@ def _sheet(
         ws.write_row(
             r,
             cells,
-            fastxlsx.BOLD if r == len(rows) and cells[0] == messages.SUMMARY_TOTAL else None,
+            fastxlsx.BOLD if r == len(rows) and cells[0] == sheettexts.SUMMARY_TOTAL else None,
         )

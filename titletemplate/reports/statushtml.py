@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from .. import messages
+from .. import sheettexts
 from ..files import atomic_open
 from .status import COUNTERS, DONE, CampaignStatus, OfficeStatus, UnitStatus
 
@@ -46,40 +46,40 @@ def status_html(status: CampaignStatus) -> str:
     t = status.totals
     cards = "".join(
         f'<div class="card">{escape(label)}<b>{t.get(key, 0)}</b></div>'
-        for key, label in messages.STATUS_CARDS
+        for key, label in sheettexts.STATUS_CARDS
     )
-    subtitle = messages.STATUS_SUBTITLE.format(campaign=status.campaign, as_of=status.as_of)
+    subtitle = sheettexts.STATUS_SUBTITLE.format(campaign=status.campaign, as_of=status.as_of)
     action = [u for u in status.units if u.state != DONE]
     done = [u for u in status.units if u.state == DONE]
     parts = [
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>{escape(messages.STATUS_TITLE)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{escape(messages.STATUS_TITLE)}</h1>",
+        f"<title>{escape(sheettexts.STATUS_TITLE)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{escape(sheettexts.STATUS_TITLE)}</h1>",
         f'<p class="sub">{escape(subtitle)}</p>',
         f'<div class="cards">{cards}</div>',
-        f"<h2>{escape(messages.STATUS_NEEDS_ACTION)}</h2>",
-        _unit_table(action) if action else f"<p>{escape(messages.STATUS_ALL_DONE)}</p>",
-        f"<h2>{escape(messages.STATUS_OFFICES)}</h2>",
+        f"<h2>{escape(sheettexts.STATUS_NEEDS_ACTION)}</h2>",
+        _unit_table(action) if action else f"<p>{escape(sheettexts.STATUS_ALL_DONE)}</p>",
+        f"<h2>{escape(sheettexts.STATUS_OFFICES)}</h2>",
         _office_table(status.offices),
     ]
     if done:
-        parts += [f"<h2>{escape(messages.STATUS_DONE_UNITS)}</h2>", _unit_table(done)]
+        parts += [f"<h2>{escape(sheettexts.STATUS_DONE_UNITS)}</h2>", _unit_table(done)]
     if status.unassigned_files:
-        line = messages.STATUS_UNASSIGNED_FILES.format(n=status.unassigned_files)
+        line = sheettexts.STATUS_UNASSIGNED_FILES.format(n=status.unassigned_files)
         parts.append(f'<p class="sub">{escape(line)}</p>')
     parts.append("</body></html>\n")
     return "\n".join(parts)
 
 
 def _unit_table(units: list[UnitStatus]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in messages.STATUS_HEADERS)
+    head = "".join(f"<th>{escape(h)}</th>" for h in sheettexts.STATUS_HEADERS)
     rows = []
     for u in units:
         c = u.counts
-        state = messages.STATUS_STATES[u.state]
+        state = sheettexts.STATUS_STATES[u.state]
         cells = [
             f'<td class="t">{escape(u.unit)}</td>',
-            f'<td class="t">{escape(u.office or messages.STATUS_NO_OFFICE)}</td>',
+            f'<td class="t">{escape(u.office or sheettexts.STATUS_NO_OFFICE)}</td>',
             f'<td class="t"><span class="state" style="background:{_COLOURS[u.state]}">'
             f"{escape(state)}</span></td>",
             f"<td>{c['files']}</td>",
@@ -94,7 +94,7 @@ _UNIT_COUNTS = tuple(c for c in COUNTERS if c != "files")  # the table shows fil
 
 
 def _office_table(offices: tuple[OfficeStatus, ...]) -> str:
-    headers = messages.STATUS_OFFICE_HEADERS
+    headers = sheettexts.STATUS_OFFICE_HEADERS
     head = f"<th>{escape(headers[0])}</th><th></th>" + "".join(
         f"<th>{escape(h)}</th>" for h in headers[1:]
     )
@@ -102,7 +102,7 @@ def _office_table(offices: tuple[OfficeStatus, ...]) -> str:
     for o in offices:
         c = o.counts
         cells = [
-            f'<td class="t">{escape(o.office or messages.STATUS_NO_OFFICE)}</td>',
+            f'<td class="t">{escape(o.office or sheettexts.STATUS_NO_OFFICE)}</td>',
             f'<td class="t">{_bar(o)}</td>',
             f"<td>{o.units}</td>",
             *(f"<td>{o.states[s]}</td>" for s in ("open", "missing", "done")),
@@ -128,7 +128,7 @@ def _bar(office: OfficeStatus) -> str:
             f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="14" fill="{_COLOURS[state]}"/>'
         )
         x += w
-    label = messages.STATUS_PROGRESS.format(done=office.states["done"], units=office.units)
+    label = sheettexts.STATUS_PROGRESS.format(done=office.states["done"], units=office.units)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_BAR_WIDTH}" height="30"'
         f' viewBox="0 0 {_BAR_WIDTH} 30" role="img" aria-label="{escape(label)}">'

@@ -20,7 +20,7 @@ import xlsxwriter
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from xlsxwriter.exceptions import XlsxWriterException
 
-from .. import messages, privacy
+from .. import privacy, sheettexts
 from ..columns import DATA_SHEET, LAYOUT_VERSION, META_SHEET, TITLES_SHEET, VOCAB_SHEET
 from ..errors import TemplateError
 from ..files import write_bytes_atomic
@@ -174,7 +174,7 @@ def _render(
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, dict(WORKBOOK_OPTIONS))
     workbook.set_properties(
-        {"title": messages.TITLE_LINE, "company": vocab.campaign.bureau, "created": created}
+        {"title": sheettexts.TITLE_LINE, "company": vocab.campaign.bureau, "created": created}
     )
     for name, value in identity_properties(identity):
         checked(workbook.set_custom_property(name, value, "text"), "property")

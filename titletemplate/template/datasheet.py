@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .. import idcard, messages
+from .. import idcard, sheettexts
 from ..columns import (
     BY_KEY,
     CHECK_LETTER,
@@ -159,17 +159,17 @@ def _write_layout(data: Any, fmt: dict[str, Any], unit: Unit, sheet: SheetFormul
         checked(data.set_column(first, last, None, None, {"hidden": True}), "helpers")
     last = _LAST_INPUT_COL
     r = TITLE_ROW - 1
-    checked(data.merge_range(r, 0, r, last, messages.TITLE_LINE, fmt["title"]), "title")
+    checked(data.merge_range(r, 0, r, last, sheettexts.TITLE_LINE, fmt["title"]), "title")
     checked(data.set_row(r, 26), "height")
     r = UNIT_ROW - 1
     signer_col = BY_KEY["title_name"].index  # the signer label stands above column I in the notice
-    checked(data.write_string(r, 0, messages.UNIT_LABEL, fmt["label"]), "unit")
+    checked(data.write_string(r, 0, sheettexts.UNIT_LABEL, fmt["label"]), "unit")
     checked(data.merge_range(r, 1, r, signer_col - 1, unit.name, fmt["unit"]), "unit")
-    checked(data.write_string(r, signer_col, messages.SIGNER_LABEL, fmt["label"]), "signer")
+    checked(data.write_string(r, signer_col, sheettexts.SIGNER_LABEL, fmt["label"]), "signer")
     checked(data.merge_range(r, signer_col + 1, r, last, "", fmt["unit"]), "signer")
     checked(data.write_formula(r, _CHECK_COL, sheet.summary, fmt["summary"], ""), "summary")
     checked(data.set_row(r, 22), "height")
-    example = dict(messages.EXAMPLE_VALUES, id_number=idcard.complete(EXAMPLE_ID_FIRST17))
+    example = dict(sheettexts.EXAMPLE_VALUES, id_number=idcard.complete(EXAMPLE_ID_FIRST17))
     for column in COLUMNS:
         c = column.index
         checked(data.write_number(NUMBER_ROW - 1, c, c + 1, fmt["number"]), "number")
@@ -179,14 +179,14 @@ def _write_layout(data: Any, fmt: dict[str, Any], unit: Unit, sheet: SheetFormul
             data.write_string(EXPLANATION_ROW - 1, c, column.explanation, fmt["explanation"]), "ex"
         )
     checked(
-        data.write_string(HEADER_ROW - 1, _CHECK_COL, messages.CHECK_HEADER, fmt["header"]), "h"
+        data.write_string(HEADER_ROW - 1, _CHECK_COL, sheettexts.CHECK_HEADER, fmt["header"]), "h"
     )
     checked(
-        data.write_string(EXAMPLE_ROW - 1, _CHECK_COL, messages.EXAMPLE_MARK, fmt["example"]), "m"
+        data.write_string(EXAMPLE_ROW - 1, _CHECK_COL, sheettexts.EXAMPLE_MARK, fmt["example"]), "m"
     )
     checked(
         data.write_string(
-            EXPLANATION_ROW - 1, _CHECK_COL, messages.EXPLANATION_MARK, fmt["explanation"]
+            EXPLANATION_ROW - 1, _CHECK_COL, sheettexts.EXPLANATION_MARK, fmt["explanation"]
         ),
         "m",
     )
@@ -197,8 +197,8 @@ def _write_layout(data: Any, fmt: dict[str, Any], unit: Unit, sheet: SheetFormul
     checked(data.set_row(EXPLANATION_ROW - 1, 12.0 * explanation_lines + 4), "height")
     r = INSTRUCTIONS_ROW - 1
     total_width = sum(c.width for c in COLUMNS)
-    checked(data.merge_range(r, 0, r, last, messages.INSTRUCTIONS, fmt["instructions"]), "help")
-    checked(data.set_row(r, _LINE_HEIGHT * (_lines(messages.INSTRUCTIONS, total_width) + 1)), "h")
+    checked(data.merge_range(r, 0, r, last, sheettexts.INSTRUCTIONS, fmt["instructions"]), "help")
+    checked(data.set_row(r, _LINE_HEIGHT * (_lines(sheettexts.INSTRUCTIONS, total_width) + 1)), "h")
 
 
 def _write_input_cells(
@@ -279,5 +279,5 @@ def _write_page_setup(data: Any, sheet: SheetFormulas) -> None:
     data.fit_to_pages(1, 0)
     data.repeat_rows(NUMBER_ROW - 1, HEADER_ROW - 1)
     checked(data.print_area(0, 0, sheet.context.last_row - 1, _CHECK_COL), "print area")
-    data.set_footer(messages.FOOTER)
+    data.set_footer(sheettexts.FOOTER)
     data.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)

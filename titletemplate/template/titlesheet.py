@@ -7,7 +7,7 @@ import math
 import unicodedata
 from typing import Any
 
-from .. import messages
+from .. import sheettexts
 from ..vocab import Vocab
 from .vocabsheet import checked
 
@@ -25,9 +25,9 @@ def title_rows(vocab: Vocab) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
     for series, level, titles in vocab.grouped_titles():
         for title in titles:
-            note = messages.TITLES_ALIAS_JOINER.join(title.aliases)
+            note = sheettexts.TITLES_ALIAS_JOINER.join(title.aliases)
             if title.legacy:
-                note = messages.TITLES_LEGACY_NOTE
+                note = sheettexts.TITLES_LEGACY_NOTE
             rows.append((series.display, level, title.name, note))
     return rows
 
@@ -43,12 +43,12 @@ def write_titles_sheet(sheet: Any, fmt: dict[str, Any], vocab: Vocab, password: 
         checked(sheet.set_column(col, col, width), "width")
     checked(
         sheet.merge_range(
-            TITLE_ROW, 0, TITLE_ROW, last_col, messages.TITLES_SHEET_TITLE, fmt["title"]
+            TITLE_ROW, 0, TITLE_ROW, last_col, sheettexts.TITLES_SHEET_TITLE, fmt["title"]
         ),
         "title",
     )
     checked(sheet.set_row(TITLE_ROW, 26), "height")
-    for col, header in enumerate(messages.TITLES_SHEET_HEADERS):
+    for col, header in enumerate(sheettexts.TITLES_SHEET_HEADERS):
         checked(sheet.write_string(HEADER_ROW, col, header, fmt["header"]), "header")
     checked(sheet.set_row(HEADER_ROW, 22), "height")
     rows = title_rows(vocab)
@@ -67,7 +67,7 @@ def write_titles_sheet(sheet: Any, fmt: dict[str, Any], vocab: Vocab, password: 
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(TITLE_ROW, HEADER_ROW)
     checked(sheet.print_area(0, 0, HEADER_ROW + len(rows), last_col), "print area")
-    sheet.set_footer(messages.FOOTER)
+    sheet.set_footer(sheettexts.FOOTER)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     sheet.protect(password)
 

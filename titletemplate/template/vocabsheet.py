@@ -16,7 +16,7 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name
 
 from .. import formulas as fx
-from .. import idcard, messages
+from .. import idcard, messages, sheettexts
 from ..columns import BY_KEY, CHECK_LETTER, COLUMNS, FIRST_DATA_ROW, LAYOUT_VERSION, VOCAB_SHEET
 from ..errors import Severity, TemplateError
 from ..rules import RULES
@@ -117,7 +117,7 @@ def vocab_lists(vocab: Vocab) -> tuple[VocabList, ...]:
         ),
         VocabList(fx.N_ID_TYPE, _unique([t.name for t in vocab.id_types])),
         VocabList(fx.N_GB_TYPE, _unique([t.name for t in vocab.id_types if t.check == "gb11643"])),
-        VocabList(fx.N_GENDER, messages.GENDERS),
+        VocabList(fx.N_GENDER, sheettexts.GENDERS),
         VocabList(fx.N_SERIES, _unique([s.display for s in vocab.series])),
         VocabList(fx.N_LEVEL, _unique(list(vocab.levels))),
         VocabList(fx.N_TITLE_KEY, keys),
@@ -221,14 +221,14 @@ def _utf16_len(text: str) -> int:
 def _texts(key: str, error_style: str | None) -> dict[str, Any]:
     texts: dict[str, Any] = {
         "input_title": BY_KEY[key].header,
-        "input_message": messages.DV_PROMPTS[key],
+        "input_message": sheettexts.DV_PROMPTS[key],
     }
     if error_style is not None:
         texts["error_type"] = error_style
         texts["error_title"] = (
-            messages.DV_ERROR_TITLE if error_style == "stop" else messages.DV_WARNING_TITLE
+            sheettexts.DV_ERROR_TITLE if error_style == "stop" else sheettexts.DV_WARNING_TITLE
         )
-        texts["error_message"] = messages.DV_ERRORS[key]
+        texts["error_message"] = sheettexts.DV_ERRORS[key]
     limits = {"input_title": MAX_DV_TITLE, "error_title": MAX_DV_TITLE}
     limits |= {"input_message": MAX_DV_PROMPT, "error_message": MAX_DV_ERROR}
     for field, limit in limits.items():
@@ -282,7 +282,7 @@ def _validations(ctx: fx.FormulaContext, dup: str | None) -> tuple[Validation, .
 
 
 def _summary(ctx: fx.FormulaContext) -> str:
-    before, after = messages.CHECK_SUMMARY.split("{n}")
+    before, after = sheettexts.CHECK_SUMMARY.split("{n}")
     col = f"${CHECK_LETTER}${ctx.first_row}:${CHECK_LETTER}${ctx.last_row}"
     return fx.lint(f'{quote(before)}&SUMPRODUCT(--({col}<>""))&{quote(after)}', limit=None)
 
