@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import json
-import random
-import re
 import resource
 import shutil
 import subprocess
@@ -31,7 +28,6 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import shapes  # noqa: E402
+from benchcorpus import ISSUED_AT, bench_units, make_corpus  # noqa: E402
 
 from titletemplate import demo  # noqa: E402
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW  # noqa: E402
@@ -48,108 +45,8 @@ from titletemplate.template.build import build_template, build_templates  # noqa
 from titletemplate.vocab import Unit, Vocab  # noqa: E402
 from titletemplate.vocabcheck import load_vocab  # noqa: E402
 
-ISSUED_AT = "2021-03-17T08:00:00Z"
-FAULT_RATE = 0.05
 WIDTH = len(COLUMNS)
 _KEYS = tuple(c.key for c in COLUMNS)
-
-
-# --- corpus -----------------------------------------------------------------------------
-
-
-def bench_units(vocab: Vocab, n: int) -> list[Unit]:
-    """n distinct employer units derived from the vocabulary's (so each file is its own unit)."""
-    base = [u for u in vocab.units if u.kind == "employer"] or list(vocab.units)
-    out = []
-    for i in range(n):
-        b = base[i % len(base)]
-        out.append(Unit(name=f"{b.name}{i:05d}", kind="employer", supervisor=b.supervisor))
-    return out
-
-
-def _faulty(row: dict[str, object], vocab: Vocab, rng: random.Random) -> None:
-    """One of the clerks' typical mistakes (see demo._demo_rows)."""
-    kind = rng.randrange(5)
-    if kind == 0:
-        wrong = str(row["id_number"])
-        row["id_number"] = wrong[:17] + ("0" if wrong[17] != "0" else "1")
-    elif kind == 1:
-        row["issue_date"] = "2019-02-29"
-    elif kind == 2:
-        row["title_name"] = demo._foreign_title(vocab, row)
-    elif kind == 3:
-        row["name"] = ""
-    else:
-        row["issue_date"] = demo._another_date(str(row["issue_date"]))[:6]  # truncated date
-
-
-def fill_rows(vocab: Vocab, unit: Unit, n: int, seed: int) -> list[dict[str, str]]:
-    """n realistic rows for `unit` with ~5% faulty ones, as text (what a clerk types)."""
-    rng = random.Random(seed)
-    people = demo._People(vocab, rng)
-    people.serial = seed * 1_000_000
-    titles, reviewer = demo._titles_for(vocab, unit)
-    rows = []
-    for _ in range(n):
-        row = people.row(titles, reviewer)
-        if rng.random() < FAULT_RATE:
-            _faulty(row, vocab, rng)
-        rows.append({k: str(v) for k, v in row.items()})
-    return rows
-
-
-_CHECK_CELL = re.compile(rb'<c r="M[0-9]+"[^>]*><f>.*?</f>.*?</c>')
-
-
-def _strip_checks(data: bytes) -> bytes:
-    """Drop the check formulas (column M) from a data sheet longer than a campaign's: 100,000
-    of them take the file past the reader's uncompressed-size limit, and a real large file
-    comes from a template whose rows a clerk extended without the formulas."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w") as zout:
-        for info in zin.infolist():
-            part = zin.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                part = _CHECK_CELL.sub(b"", part)
-            zout.writestr(info, part)
-    return out.getvalue()
-
-
-def _make_file(args: tuple[Unit, int, int, int, str]) -> str:
-    unit, n, template_rows, seed, target = args
-    if Path(target).exists():
-        return target
-    vocab = load_vocab()
-    key, _ = load_private_key(demo.DEMO_DIR / "demo-private.pem")
-    rows = fill_rows(vocab, unit, n, seed)
-    data = build_template(
-        vocab, unit, key, issued_at=ISSUED_AT, rows=max(n, template_rows), prefill=rows
-    )
-    if n > template_rows:
-        data = _strip_checks(data)
-    Path(target).write_bytes(data)
-    return target
-
-
-def make_corpus(folder: Path, files: int, rows: int, big_rows: int, template_rows: int) -> None:
-    """folder/small/*.xlsx (files x rows) and folder/big/*.xlsx (one file of big_rows)."""
-    done = folder / "done.json"
-    spec = {"files": files, "rows": rows, "big_rows": big_rows, "template_rows": template_rows}
-    if done.exists() and json.loads(done.read_text()) == spec:
-        return
-    if done.exists():
-        shutil.rmtree(folder)
-    (folder / "small").mkdir(parents=True, exist_ok=True)
-    (folder / "big").mkdir(exist_ok=True)
-    units = bench_units(load_vocab(), files + 1)
-    jobs = [
-        (u, rows, template_rows, i + 1, str(folder / "small" / f"{i:05d}.xlsx"))
-        for i, u in enumerate(units[:files])
-    ]
-    jobs.append((units[files], big_rows, template_rows, files + 1, str(folder / "big/big.xlsx")))
-    with ProcessPoolExecutor(2) as pool:
-        list(pool.map(_make_file, jobs))
-    done.write_text(json.dumps(spec))
 
 
 # --- measurements (each runs in a child process) -----------------------------------------
@@ -168,6 +65,23 @@ def m_ingest(folder: Path, work: Path) -> int:
     result = ingest([folder], work, vocab=vocab, public_key=public, private_key=key,
                     received_at=ISSUED_AT)  # fmt: skip
     return int(result.totals["rows"])
+
+
+def m_ingest_unstreamed(folder: Path, work: Path) -> int:
+    """Ingest with a single large file read in this process and validated by the workers
+    (chunkread.py's streamed runs off): what the streaming buys."""
+    from titletemplate.ingest import checkfile
+
+    checkfile._read_in_chunks = lambda *args: None  # type: ignore[assignment]
+    return m_ingest(folder, work)
+
+
+def m_ingest_here(folder: Path, work: Path) -> int:
+    """Ingest with a single file read and validated in this process, no workers at all."""
+    from titletemplate.ingest import checkfile
+
+    checkfile._worth_a_pool = lambda files: len(files) > 1  # type: ignore[assignment]
+    return m_ingest(folder, work)
 
 
 def _calamine_rows(path: Path) -> list[list[object]]:
@@ -228,11 +142,17 @@ def m_build_scratch(count: int, rows: int | None, work: Path) -> int:
 
 MEASURES: dict[str, Callable[..., int | tuple[int, float]]] = {
     "ingest": m_ingest,
+    "ingest_unstreamed": m_ingest_unstreamed,
+    "ingest_here": m_ingest_here,
     "floor": m_floor,
     "naive": m_naive,
     **{f"read_{v}": (lambda f, w, v=v: shapes.m_read(f, w, v)) for v in shapes.READ_VARIANTS},
     **{f"write_{v}": (lambda f, w, v=v: shapes.m_write(f, w, v)) for v in shapes.WRITE_VARIANTS},
 }
+
+
+# The single large file's other routes, measured against the floor too.
+BIG_ROUTES = ("ingest_unstreamed", "ingest_here")
 
 
 def _cpu_seconds() -> float:
@@ -372,7 +292,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     part = results["quarter"]["ingest"]
     lines.append(_line("ingest quarter (files/4)", part, "rows/s", "", None))
     for label, folder in (("small", corpus / "small"), ("big", corpus / "big")):
-        kinds = ("floor", "naive", "ingest")
+        kinds = ("floor", "naive", "ingest", *BIG_ROUTES * (label == "big"))
         runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
         for _ in range(max(a.repeat, 1)):  # alternating: a slow spell slows all three
             for k in kinds:
@@ -388,6 +308,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(_line(f"I/O floor {label}", floor, "rows/s", "", None))
         speedup = ratios["naive_vs_ingest"]
         lines.append(_line(f"naive openpyxl {label}", naive, "rows/s", "of ingest", speedup))
+        for route in BIG_ROUTES * (label == "big"):
+            ratio = m[route]["seconds"] / floor["seconds"]
+            results[label][f"{route}_vs_floor"] = ratio
+            lines.append(_line(f"{route} {label}", m[route], "rows/s", "of floor", ratio))
     rows_arg = str(a.template_rows) if a.template_rows else "-"
     batch = run_child("build_batch", str(a.templates), rows_arg)
     sample = min(a.scratch_sample, a.templates)

@@ -11,8 +11,11 @@ Shapes of the returned files (each a folder of the corpus):
 Read variants, each reading every file of a folder with read_submission in one process:
 - ours: as shipped (regular-expression scan, cellvalues decoder, ISA-L inflate);
 - calamine: the decoder off (calamine gives the values; scan and inflate as shipped);
+- sax: the decoder and the regular-expression scan off (defusedxml SAX scans; ISA-L inflates);
 - library: the decoder, the regular-expression scan and ISA-L off (calamine, defusedxml SAX,
   zipfile), the path the hand-written readers stand in for.
+Each hand-written reader is measured on its own: cellvalues.py by calamine over ours,
+sheetscan.py by sax over calamine, zipparts.py by library over sax.
 Write variants write the rows of a folder as consolidated.xlsx does (12 text cells each): the
 fastxlsx writer against xlsxwriter's constant_memory mode.
 """
@@ -30,7 +33,13 @@ for _path in (ROOT, ROOT / "tests"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-READ_VARIANTS = ("ours", "calamine", "library")
+READ_VARIANTS = ("ours", "calamine", "sax", "library")
+# (ratio name, slower variant, faster variant): what each hand-written reader buys
+READER_RATIOS = (
+    ("cellvalues", "calamine", "ours"),
+    ("sheetscan", "sax", "calamine"),
+    ("zipparts", "library", "sax"),
+)
 WRITE_VARIANTS = ("fastxlsx", "xlsxwriter")
 
 
@@ -67,14 +76,17 @@ def make_shapes(corpus: Path, lo_files: int) -> list[str]:
     return shapes
 
 
-def _library_read() -> None:
-    """Switch the hand-written readers off in this (child) process."""
+def switch_off(variant: str) -> None:
+    """Switch hand-written readers off in this (child) process, as `variant` names."""
     from titletemplate.ingest import reader
     from titletemplate.ooxml import sheetscan, zipparts
 
-    reader.load_decoder = lambda zf: None  # type: ignore[assignment]
-    sheetscan.FAST_MAX_BYTES = -1  # every sheet through the SAX scan
-    zipparts.Package.read = zipfile.ZipFile.read  # type: ignore[assignment,method-assign]
+    if variant in ("calamine", "sax", "library"):
+        reader.load_decoder = lambda zf: None  # type: ignore[assignment]
+    if variant in ("sax", "library"):
+        sheetscan.FAST_MAX_BYTES = -1  # every sheet through the SAX scan
+    if variant == "library":
+        zipparts.Package.read = zipfile.ZipFile.read  # type: ignore[assignment,method-assign]
 
 
 def m_read(folder: Path, work: Path, variant: str) -> tuple[int, float]:
@@ -83,10 +95,7 @@ def m_read(folder: Path, work: Path, variant: str) -> tuple[int, float]:
     from titletemplate.keys import DEMO_DIR, load_public_key
     from titletemplate.vocabcheck import load_vocab
 
-    if variant == "calamine":
-        reader.load_decoder = lambda zf: None  # type: ignore[assignment]
-    elif variant == "library":
-        _library_read()
+    switch_off(variant)
     vocab = load_vocab()
     public, _ = load_public_key(DEMO_DIR / "demo-public.pem")
     files = sorted(folder.glob("*.xlsx"))
@@ -146,8 +155,11 @@ def measure(
         ours = m["read_ours"]["seconds"]
         ratios = {
             "ingest_vs_floor": m["ingest"]["seconds"] / m["floor"]["seconds"],
-            "calamine_vs_ours": m["read_calamine"]["seconds"] / ours,
-            "library_vs_ours": m["read_library"]["seconds"] / ours,
+            **{f"{v}_vs_ours": m[f"read_{v}"]["seconds"] / ours for v in READ_VARIANTS[1:]},
+            **{
+                f"{name}_buys": m[f"read_{slow}"]["seconds"] / m[f"read_{fast}"]["seconds"]
+                for name, slow, fast in READER_RATIOS
+            },
         }
         results[shape] = {**m, **ratios}
         label = f"{shape} ({len(list(folder.glob('*.xlsx')))} files)"
@@ -155,9 +167,12 @@ def measure(
                           ratios["ingest_vs_floor"]))  # fmt: skip
         lines.append(line(f"I/O floor {label}", m["floor"], "rows/s", "", None))
         lines.append(line(f"read ours {shape}", m["read_ours"], "rows/s", "", None))
-        for v in ("calamine", "library"):
+        for v in READ_VARIANTS[1:]:
             lines.append(line(f"read {v} {shape}", m[f"read_{v}"], "rows/s", "of ours",
                               ratios[f"{v}_vs_ours"]))  # fmt: skip
+        for name, slow, fast in READER_RATIOS:
+            bought = ratios[f"{name}_buys"]
+            lines.append(f"| {name} buys on {shape}: {bought:.2f}x ({slow} / {fast}) |")
     runs = {v: [] for v in WRITE_VARIANTS}
     for _ in range(max(repeat, 1)):
         for v in WRITE_VARIANTS:
