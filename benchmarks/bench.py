@@ -67,23 +67,6 @@ def m_ingest(folder: Path, work: Path) -> int:
     return int(result.totals["rows"])
 
 
-def m_ingest_unstreamed(folder: Path, work: Path) -> int:
-    """Ingest with a single large file read in this process and validated by the workers
-    (chunkread.py's streamed runs off): what the streaming buys."""
-    from titletemplate.ingest import checkfile
-
-    checkfile._read_in_chunks = lambda *args: None  # type: ignore[assignment]
-    return m_ingest(folder, work)
-
-
-def m_ingest_here(folder: Path, work: Path) -> int:
-    """Ingest with a single file read and validated in this process, no workers at all."""
-    from titletemplate.ingest import checkfile
-
-    checkfile._worth_a_pool = lambda files: len(files) > 1  # type: ignore[assignment]
-    return m_ingest(folder, work)
-
-
 def _calamine_rows(path: Path) -> list[list[object]]:
     from python_calamine import CalamineWorkbook
 
@@ -142,17 +125,11 @@ def m_build_scratch(count: int, rows: int | None, work: Path) -> int:
 
 MEASURES: dict[str, Callable[..., int | tuple[int, float]]] = {
     "ingest": m_ingest,
-    "ingest_unstreamed": m_ingest_unstreamed,
-    "ingest_here": m_ingest_here,
     "floor": m_floor,
     "naive": m_naive,
     **{f"read_{v}": (lambda f, w, v=v: shapes.m_read(f, w, v)) for v in shapes.READ_VARIANTS},
     **{f"write_{v}": (lambda f, w, v=v: shapes.m_write(f, w, v)) for v in shapes.WRITE_VARIANTS},
 }
-
-
-# The single large file's other routes, measured against the floor too.
-BIG_ROUTES = ("ingest_unstreamed", "ingest_here")
 
 
 def _cpu_seconds() -> float:
@@ -292,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     part = results["quarter"]["ingest"]
     lines.append(_line("ingest quarter (files/4)", part, "rows/s", "", None))
     for label, folder in (("small", corpus / "small"), ("big", corpus / "big")):
-        kinds = ("floor", "naive", "ingest", *BIG_ROUTES * (label == "big"))
+        kinds = ("floor", "naive", "ingest")
         runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
         for _ in range(max(a.repeat, 1)):  # alternating: a slow spell slows all three
             for k in kinds:
@@ -308,10 +285,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(_line(f"I/O floor {label}", floor, "rows/s", "", None))
         speedup = ratios["naive_vs_ingest"]
         lines.append(_line(f"naive openpyxl {label}", naive, "rows/s", "of ingest", speedup))
-        for route in BIG_ROUTES * (label == "big"):
-            ratio = m[route]["seconds"] / floor["seconds"]
-            results[label][f"{route}_vs_floor"] = ratio
-            lines.append(_line(f"{route} {label}", m[route], "rows/s", "of floor", ratio))
     rows_arg = str(a.template_rows) if a.template_rows else "-"
     batch = run_child("build_batch", str(a.templates), rows_arg)
     sample = min(a.scratch_sample, a.templates)

@@ -9,13 +9,12 @@ Shapes of the returned files (each a folder of the corpus):
   and writes every formula out in full with its cached value.
 
 Read variants, each reading every file of a folder with read_submission in one process:
-- ours: as shipped (regular-expression scan, cellvalues decoder, ISA-L inflate);
-- calamine: the decoder off (calamine gives the values; scan and inflate as shipped);
-- sax: the decoder and the regular-expression scan off (defusedxml SAX scans; ISA-L inflates);
-- library: the decoder, the regular-expression scan and ISA-L off (calamine, defusedxml SAX,
-  zipfile), the path the hand-written readers stand in for.
-Each hand-written reader is measured on its own: cellvalues.py by calamine over ours,
-sheetscan.py by sax over calamine, zipparts.py by library over sax.
+- ours: as shipped (the regular-expression scan, ISA-L inflate, calamine for the values);
+- sax: the regular-expression scan off (defusedxml SAX scans; ISA-L inflates);
+- library: the regular-expression scan and ISA-L off (calamine, defusedxml SAX, zipfile), the
+  path the hand-written readers stand in for.
+Each hand-written reader is measured on its own: sheetscan.py by sax over ours, zipparts.py by
+library over sax.
 Write variants write the rows of a folder as consolidated.xlsx does (12 text cells each): the
 fastxlsx writer against xlsxwriter's constant_memory mode.
 """
@@ -33,13 +32,9 @@ for _path in (ROOT, ROOT / "tests"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-READ_VARIANTS = ("ours", "calamine", "sax", "library")
+READ_VARIANTS = ("ours", "sax", "library")
 # (ratio name, slower variant, faster variant): what each hand-written reader buys
-READER_RATIOS = (
-    ("cellvalues", "calamine", "ours"),
-    ("sheetscan", "sax", "calamine"),
-    ("zipparts", "library", "sax"),
-)
+READER_RATIOS = (("sheetscan", "sax", "ours"), ("zipparts", "library", "sax"))
 WRITE_VARIANTS = ("fastxlsx", "xlsxwriter")
 
 
@@ -78,11 +73,8 @@ def make_shapes(corpus: Path, lo_files: int) -> list[str]:
 
 def switch_off(variant: str) -> None:
     """Switch hand-written readers off in this (child) process, as `variant` names."""
-    from titletemplate.ingest import reader
     from titletemplate.ooxml import sheetscan, zipparts
 
-    if variant in ("calamine", "sax", "library"):
-        reader.load_decoder = lambda zf: None  # type: ignore[assignment]
     if variant in ("sax", "library"):
         sheetscan.FAST_MAX_BYTES = -1  # every sheet through the SAX scan
     if variant == "library":

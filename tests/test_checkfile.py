@@ -1,6 +1,5 @@
-"""Checking files in worker processes: a large file's rows validated in chunks by every worker
-give exactly what one process gives, and a failure while validating a chunk rejects that file
-only."""
+"""Checking files in worker processes: each file read and validated by a worker gives exactly
+what one process gives, and a failure while validating a file rejects that file only."""
 
 from __future__ import annotations
 
@@ -11,7 +10,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from helpers_ingest import SCHOOL, fill, row
 
 from titletemplate.ingest import checkfile
-from titletemplate.ingest.checked import settle
 from titletemplate.vocab import Vocab
 
 
@@ -28,22 +26,17 @@ def _files(vocab: Vocab, key: Ed25519PrivateKey, folder: Path) -> list[Path]:
     ]
 
 
-@pytest.fixture
-def small_chunks(monkeypatch: pytest.MonkeyPatch, forked_workers: None) -> None:
-    # Worker processes are forked when the pool starts, so they see these values too.
-    monkeypatch.setattr(checkfile, "SPLIT_ROWS", 10)
-    monkeypatch.setattr(checkfile, "_CHUNK_ROWS", 7)
-
-
-@pytest.mark.usefixtures("small_chunks")
-def test_chunked_validation_equals_one_process(
+def test_files_checked_in_workers_equal_one_process(
     vocab: Vocab, private_key: Ed25519PrivateKey, public_key: Ed25519PublicKey, tmp_path: Path
 ) -> None:
     files = _files(vocab, private_key, tmp_path)
     alone = [checkfile.check_file(p, vocab, public_key) for p in files]
     pooled = list(checkfile.checked_files(files, vocab, public_key, jobs=2))
     assert pooled == alone
-    assert all(c.result is not None and c.unvalidated is None for c in pooled)
+    assert all(
+        c.result is not None and c.data == p.read_bytes()
+        for c, p in zip(pooled, files, strict=True)
+    )
     first = alone[0].result
     assert first is not None
     rows, issues = first[1], first[2]
@@ -51,21 +44,17 @@ def test_chunked_validation_equals_one_process(
     assert [i.excel_row or 0 for i in issues] == sorted(i.excel_row or 0 for i in issues)
 
 
-def test_a_large_file_comes_back_unvalidated_from_a_worker_only(
-    vocab: Vocab, private_key: Ed25519PrivateKey, public_key: Ed25519PublicKey, tmp_path: Path
-) -> None:
-    path = _files(vocab, private_key, tmp_path)[0]
-    later = checkfile.check_file(path, vocab, public_key, split_rows=39).unvalidated
-    assert later is not None and len(later.rows) == 40
-    assert checkfile.check_file(path, vocab, public_key, split_rows=40).unvalidated is None
+def _broken_check_rows(source: object, *args: object) -> object:
+    if len(source) == 40:  # type: ignore[arg-type]  # the two large files
+        raise ZeroDivisionError("validation failed")
+    return _check_rows(source, *args)
 
 
-def _broken_check_rows(*args: object) -> object:
-    raise ZeroDivisionError("validation failed")
+_check_rows = checkfile.check_rows
 
 
-@pytest.mark.usefixtures("small_chunks")
-def test_a_failing_chunk_rejects_only_its_file(
+@pytest.mark.usefixtures("forked_workers")  # the workers must see the patch
+def test_a_failing_validation_rejects_only_its_file(
     vocab: Vocab,
     private_key: Ed25519PrivateKey,
     public_key: Ed25519PublicKey,
@@ -74,10 +63,10 @@ def test_a_failing_chunk_rejects_only_its_file(
 ) -> None:
     files = _files(vocab, private_key, tmp_path)
     good_small = checkfile.check_file(files[1], vocab, public_key)
-    monkeypatch.setattr(checkfile, "_check_rows_in_worker", _broken_check_rows)
+    monkeypatch.setattr(checkfile, "check_rows", _broken_check_rows)
     big, small, other = checkfile.checked_files(files, vocab, public_key, jobs=2)
     for done in (big, other):
-        assert done.result is not None
+        assert done is not None and done.result is not None
         record, rows, issues = done.result
         assert (record.rejected_code, rows) == ("file-unreadable", [])
         assert [(i.code, i.detail) for i in issues] == [("file-unreadable", "ZeroDivisionError")]
@@ -85,16 +74,8 @@ def test_a_failing_chunk_rejects_only_its_file(
     assert small == good_small
 
 
-@pytest.mark.usefixtures("small_chunks")
-def test_a_single_large_file_is_read_by_the_pool(
-    vocab: Vocab,
-    private_key: Ed25519PrivateKey,
-    public_key: Ed25519PublicKey,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_single_file_is_checked_in_this_process(
+    vocab: Vocab, private_key: Ed25519PrivateKey, public_key: Ed25519PublicKey, tmp_path: Path
 ) -> None:
     path = _files(vocab, private_key, tmp_path)[0]
     assert list(checkfile.checked_files([path], vocab, public_key, jobs=2)) == [None]
-    monkeypatch.setattr(checkfile, "POOL_BYTES", path.stat().st_size - 1)
-    (pooled,) = [settle(c) for c in checkfile.checked_files([path], vocab, public_key, jobs=2) if c]
-    assert pooled == checkfile.check_file(path, vocab, public_key)

@@ -1,5 +1,5 @@
 """A returned file is read once: the sha256 stored for it is that of the very bytes validated and
-kept as its original, on every route (in this process, in a worker, streamed by the workers),
+kept as its original, on both routes (in this process, in a worker),
 even when the file on disk is replaced while it is being checked."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import PORT, SCHOOL, fill, row, run
 
-from titletemplate.ingest import checkfile, preflight
+from titletemplate.ingest import preflight
 from titletemplate.ingest.store import Store
 from titletemplate.vocab import Vocab
 
@@ -32,7 +32,7 @@ def _swap_on_check(monkeypatch: pytest.MonkeyPatch, swaps: dict[str, bytes]) -> 
 
 
 @pytest.mark.usefixtures("forked_workers")  # the workers must see the patch
-@pytest.mark.parametrize("route", ["here", "workers", "streamed"])
+@pytest.mark.parametrize("route", ["here", "workers"])
 def test_the_stored_hash_is_that_of_the_validated_bytes(
     vocab: Vocab,
     private_key: Ed25519PrivateKey,
@@ -45,9 +45,7 @@ def test_the_stored_hash_is_that_of_the_validated_bytes(
                   [row("li", n=1), row("wang", n=2), row("zhao", n=3)])  # fmt: skip
     port = fill(vocab, private_key, PORT, tmp_path / "port.xlsx", [row("sun", n=4)])
     original, replacement = school.read_bytes(), port.read_bytes()
-    files = [school] if route != "workers" else [school, port]
-    if route == "streamed":
-        monkeypatch.setattr(checkfile, "POOL_BYTES", 0)  # one file: read by the workers
+    files = [school] if route == "here" else [school, port]
     _swap_on_check(monkeypatch, {str(school): replacement})
 
     result = run(files, tmp_path / "out", vocab, public_key, jobs=1 if route == "here" else 2)

@@ -20,7 +20,6 @@ from helpers_ingest import PORT, SCHOOL, counts, fill, issues, row, run
 from titletemplate import files, paths
 from titletemplate.cli import main
 from titletemplate.errors import TitleTemplateError
-from titletemplate.ingest import checkfile, chunkread
 from titletemplate.ingest.inputs import find_input_files
 from titletemplate.template import build as template
 from titletemplate.vocab import Vocab
@@ -61,7 +60,6 @@ def test_ingest_in_workers_started_by(
     private_key: Ed25519PrivateKey,
     public_key: Ed25519PublicKey,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     folder = tmp_path / "报送 文件"
     fill(
@@ -74,9 +72,6 @@ def test_ingest_in_workers_started_by(
     bad = row("zhao", 3, id_number="370102197308291817")
     fill(vocab, private_key, PORT, folder / "港集团 第 2 批.xlsx", [bad])
     expected = run([folder], tmp_path / "one", vocab, public_key, private_key, jobs=1)
-    # Every file goes to the pool and is cut into runs of a few rows (decided here, read there).
-    monkeypatch.setattr(chunkread, "TASK_BYTES", 1500)
-    monkeypatch.setattr(checkfile, "POOL_BYTES", 0)
     pooled = run([folder], tmp_path / "two", vocab, public_key, private_key, jobs=2)
     assert (
         counts(pooled)

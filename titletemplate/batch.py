@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import itertools
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +26,6 @@ from .ingest import (
     NewIssue,
     NewSubmission,
     Store,
-    Unfinished,
     check_file,
     checked_files,
     encrypt_workbook,
@@ -281,21 +279,10 @@ def _ingest_file(
         return Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
     known = store.find(checked.sha256)
     if known is not None and known.status != "rejected":
-        if checked.streamed is not None:
-            checked.streamed.cancel()
         again = (("file-already-ingested", ""), *given.notes)
         return Outcome(shown, name, known.id, notes=again)
     if checked.crash is not None:
         _log.error("unexpected error in %s", name, exc_info=checked.crash)
-    stream = checked.streamed
-    if stream is not None:
-        sub = replace(stream.record, path=shown, file_name=name, received_at=received)
-        try:
-            sid, superseded = store.add(sub, stream.rows(), itertools.chain(stream.issues(), notes))
-            _keep(store, sub, checked.data)
-        except Unfinished as unfinished:  # rolled back: nothing of it is stored
-            return _ingest_file(store, given, vocab, public_key, received, unfinished.redo())
-        return Outcome(shown, name, sid, "", (), tuple(s.id for s in superseded))
     if checked.result is None:
         raise RuntimeError("file checked without a result")
     sub, rows, issues = checked.result

@@ -1,8 +1,8 @@
 """The worker processes of titletemplate: one way to start a pool, hand the vocabulary and a
 key over, set each worker up once, watch the parent, and bring errors back with their codes.
 
-Batch builds (template/build.py), file checks (ingest/checkfile.py, which also runs
-chunkread.py's tasks) and bulk outputs (reports/outputs.py) all start their pools here:
+Batch builds (template/build.py), file checks (ingest/checkfile.py) and bulk outputs
+(reports/outputs.py) all start their pools here:
 
 - `hand_over(vocab, key)` is what travels to a worker: the vocabulary as its plain fields (its
   MappingProxyType lookups do not pickle) and an Ed25519 key as raw bytes; `take_over` turns

@@ -7,7 +7,7 @@ them from here, never from the modules.
 from __future__ import annotations
 
 from .archive import SEPARATOR, Input, find_inputs, shown_name
-from .checked import Checked, Unfinished
+from .checked import Checked
 from .checkfile import check_file, checked_files, row_hash
 from .dedupesql import Finding
 from .exclusions import ExclusionKind, ExclusionList, load_exclusions
@@ -31,7 +31,6 @@ __all__ = [
     "Store",
     "StoredIssue",
     "StoredSubmission",
-    "Unfinished",
     "check_file",
     "checked_files",
     "encrypt_workbook",

@@ -47,8 +47,7 @@ from ..fingerprint import (
     Identity,
 )
 from ..normalize import Finding, clean_text, is_blank
-from ..ooxml.cellvalues import Decoder, Grid, load_decoder
-from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet, scan_with_cells
+from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet
 from ..ooxml.zipparts import Package
 from ..privacy import mask_ids_in_text
 from ..vocab import Vocab
@@ -155,10 +154,7 @@ def open_book(
     """
     book = read_book(zf)
     part = book.sheets.get(DATA_SHEET)
-    # A data sheet too large for cellvalues: calamine reads every sheet (no string table
-    # decoded twice).
-    small = part is None or zf.getinfo(part).file_size <= GRID_MAX_BYTES
-    sheets = _Sheets(zf, book_values, grid=small)
+    sheets = _Sheets(zf, book_values)
     meta = book.sheets.get(META_SHEET)
     identity = read_identity(None if meta is None else sheets.read(META_SHEET, meta, 0, 2)[1], zf)
     issues: list[Issue] = []
@@ -187,47 +183,25 @@ def data_issues(file: str, protected: bool, outside: int | None) -> list[Issue]:
 
 
 class _Sheets:
-    """A workbook's sheets: each scanned once, its values taken from the scan when
-    cellvalues can read every cell, else from calamine (after the size guard)."""
+    """A workbook's sheets: each scanned (sheetscan.py), then its values read by calamine once
+    the scan has shown that the sheet is within the limits."""
 
-    def __init__(self, zf: zipfile.ZipFile, book_values: CalamineWorkbook, grid: bool) -> None:
+    def __init__(self, zf: zipfile.ZipFile, book_values: CalamineWorkbook) -> None:
         self.zf, self.book_values = zf, book_values
-        self._decoder: Decoder | bool | None = False if grid else None  # False: not loaded yet
-
-    def decoder(self) -> Decoder | None:
-        if self._decoder is False:
-            self._decoder = load_decoder(self.zf)
-        return self._decoder if isinstance(self._decoder, Decoder) else None
 
     def read(
         self, name: str, part: str, watched: int, value_width: int
     ) -> tuple[SheetScan, Sequence[Sequence[object]]]:
         """The sheet's scan (formulas and errors in rows >= FIRST_DATA_ROW, columns < watched)
         and its rows of values (at least the first `value_width` columns)."""
-        decoder = self.decoder()
-        if decoder is None or self.zf.getinfo(part).file_size > GRID_MAX_BYTES:
-            scan = scan_sheet(self.zf, part, FIRST_DATA_ROW, watched)
-            return scan, self._calamine(name, scan)
-        grid = Grid(decoder, value_width, FIRST_DATA_ROW, watched, MAX_ROW)
-        scan, complete = scan_with_cells(self.zf, part, FIRST_DATA_ROW, watched, grid.add,
-                                         value_width)  # fmt: skip
-        guard(name, scan)
-        if complete and grid.ok:
-            return scan, grid.values()
-        return scan, self._calamine(name, scan)
-
-    def _calamine(self, name: str, scan: SheetScan) -> Sequence[Sequence[object]]:
+        scan = scan_sheet(self.zf, part, FIRST_DATA_ROW, watched)
         guard(name, scan)
         if scan.max_row == 0:
-            return []
-        return self.book_values.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            return scan, []
+        return scan, self.book_values.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 MAX_ROW = FIRST_DATA_ROW - 1 + MAX_DATA_ROWS
-# Values are taken from the scan for parts up to this size: there most of the XML is check
-# formulas that calamine would parse again (~30 ms saved per returned 2,000-row template);
-# a large sheet of plain values is read faster by calamine (100,000 rows: 1.1 s vs 1.8 s).
-GRID_MAX_BYTES = 24 * 2**20
 
 
 def guard(name: str, scan: SheetScan) -> None:
@@ -305,35 +279,17 @@ def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[S
     return _rows_of(numbered, scan.cells, merged)
 
 
-def chunk_rows(
-    grid_rows: Mapping[int, Sequence[object]], cells: Watched, merges: Sequence[Merge]
-) -> tuple[SourceRow, ...]:
-    """The input rows of a run of whole rows cut from a data sheet (its rows of values from
-    cellvalues.Grid, its watched cells), as _source_rows gives them for the whole sheet;
-    merges_within_budget must hold for the whole sheet."""
-    numbered = [(row, grid_rows[row]) for row in sorted(grid_rows) if row >= FIRST_DATA_ROW]
-    if not numbered:
-        return ()
-    merged = _merge_findings(merges, numbered[0][0], numbered[-1][0], None)
-    return _rows_of(numbered, cells, merged, grid=True)
-
-
 def _rows_of(
     numbered: Iterable[tuple[int, Sequence[object]]],
     cells: Watched,
     merged: Mapping[int, list[Finding]],
-    grid: bool = False,
 ) -> tuple[SourceRow, ...]:
-    """`grid`: values from cellvalues.Grid, never times (_input_cell without a call per cell:
-    ~40 ms less per 8,000 rows)."""
     watched_rows = {row for row, _ in cells}
     rows: list[SourceRow] = []
     for excel_row, raw in numbered:
         if raw[:WIDTH] == _EMPTY_ROW and excel_row not in watched_rows:
             continue  # the common case, decided without a tuple per row
-        if grid and excel_row not in watched_rows:  # Grid rows have WIDTH cells
-            cells_of_row = tuple([None if v == "" else v for v in raw])
-        elif len(raw) >= WIDTH and excel_row not in watched_rows:
+        if len(raw) >= WIDTH and excel_row not in watched_rows:
             cells_of_row = tuple([_input_cell(v) for v in raw[:WIDTH]])
         else:
             cells_of_row = tuple(
@@ -347,7 +303,7 @@ def _rows_of(
 
 
 def _merge_findings(
-    merges: Sequence[Merge], first: int, last: int, budget: int | None
+    merges: Sequence[Merge], first: int, last: int, budget: int
 ) -> dict[int, list[Finding]]:
     """row (first..last) -> one finding per merged range that touches the input block in
     that row; at most `budget` findings."""
@@ -360,20 +316,7 @@ def _merge_findings(
             max(merge.first_row, first, FIRST_DATA_ROW), min(merge.last_row, last) + 1
         ):
             out.setdefault(row, []).append(finding)
-            if budget is not None:
-                budget -= 1
-                if budget <= 0:
-                    return out
+            budget -= 1
+            if budget <= 0:
+                return out
     return out
-
-
-def merges_within_budget(merges: Sequence[Merge], last_source_row: int) -> bool:
-    """True when _source_rows cannot run out of its merge budget for a sheet whose last input
-    row is `last_source_row`, however many rows of values calamine gives (at least that many):
-    then chunk_rows gives the same findings chunk by chunk."""
-    total = sum(
-        merge.last_row - max(merge.first_row, FIRST_DATA_ROW) + 1
-        for merge in merges
-        if merge.first_col < WIDTH and merge.last_row >= FIRST_DATA_ROW
-    )
-    return total < WIDTH * max(last_source_row, 1)

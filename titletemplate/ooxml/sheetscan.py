@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from ..normalize import ErrorValue, FormulaValue
@@ -43,40 +43,21 @@ def scan_sheet(zf: zipfile.ZipFile, part: str, first_row: int, width: int) -> Sh
         SubmissionError: a damaged cell reference (file-unreadable); bad XML reaches the
             caller as the parser's exception.
     """
-    return scan_with_cells(zf, part, first_row, width, None, 0)[0]
-
-
-def scan_with_cells(
-    zf: zipfile.ZipFile, part: str, first_row: int, width: int, sink: CellSink | None,
-    value_width: int,
-) -> tuple[SheetScan, bool]:  # fmt: skip
-    """scan_sheet, feeding the cells of the first `value_width` columns to `sink` on the way;
-    True when the sink got every such cell (the fast path ran to the end)."""
     if zf.getinfo(part).file_size <= FAST_MAX_BYTES:
-        found = fast_scan(zf.read(part), first_row, width, sink, value_width)
+        found = fast_scan(zf.read(part), first_row, width)
         if found is not None:
-            return found, True
-    return sax_scan(zf, part, first_row, width), False
+            return found
+    return sax_scan(zf, part, first_row, width)
 
 
 # --- the fast path ------------------------------------------------------------------------
 
 _ATTRS = rb'((?:\s+[\w:.-]+="[^"<]*")*)\s*'
-# A cell's start tag, its first child's name, attributes and leading text, and a plain inline
-# string's text: (letters, digits, attributes, "/" for an empty cell, child name or "", child
-# attributes, child text, <t> start tag or "", its text), or (as the last group) any other c or
-# f tag: a cell this pattern cannot read, or a formula that is not a cell's first child.
-_CELL_VALUES = re.compile(
-    rb'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"'
-    + _ATTRS
-    + rb"(?:(/)>|>\s*(?:<(\w+)([^>]*)>([^<]*)(?:(<t(?:\s[^>]*)?>)([^<]*)</t></is>)?)?)"
-    + rb"|([cf])[\s/>])"
-)
-# The same without the values (empty groups keep the layout): ~25% faster on large sheets.
+# A cell's start tag and its first child's name: (letters, digits, attributes, "/" for an empty
+# cell, child name or ""), or (as the last group) any other c or f tag: a cell this pattern
+# cannot read, or a formula that is not a cell's first child.
 _CELL = re.compile(
-    rb'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"'
-    + _ATTRS
-    + rb"(?:(/)>|>\s*(?:<(\w+))?)()()()()|([cf])[\s/>])"
+    rb'<(?:c r="([A-Z]{1,3})([0-9]{1,7})"' + _ATTRS + rb"(?:(/)>|>\s*(?:<(\w+))?)|([cf])[\s/>])"
 )
 _CONTENT = re.compile(rb'<c r="[A-Z]{1,3}[0-9]{1,7}"' + _ATTRS + rb">(.*?)</c>", re.S)
 _FORMULA = re.compile(rb"\A\s*<f" + _ATTRS + rb"(?:/>|>([^<]*)</f>)")
@@ -99,22 +80,11 @@ class _Unsure(Exception):
     """The fast path cannot tell for sure; sax_scan decides."""
 
 
-# What a cell sink receives, chunk by chunk: (row, zero-based column, cell attributes, first
-# child's name, its attributes, its leading text, a plain inline string's (<t> start tag, text)
-# or None), raw bytes, for the cells with content in the first `value_width` columns.
-RawCell = tuple[int, int, bytes, bytes, bytes, bytes, tuple[bytes, bytes] | None]
-CellSink = Callable[[list[RawCell]], None]
-
-
-def fast_scan(
-    data: bytes, first_row: int, width: int, sink: CellSink | None = None, value_width: int = 0
-) -> SheetScan | None:
-    """scan_sheet's result from the whole part in memory, or None when only sax_scan can say.
-    With `sink`, the cells of the first `value_width` columns go to it as they are found (a
-    None result means the sink's cells are incomplete)."""
+def fast_scan(data: bytes, first_row: int, width: int) -> SheetScan | None:
+    """scan_sheet's result from the whole part in memory, or None when only sax_scan can say."""
     try:
         lo, hi, outside = _sheet_data(data)
-        cells = _cells(data, lo, hi, first_row, width, sink, value_width)
+        cells = _cells(data, lo, hi, first_row, width)
         merges, protected = _merges(outside), _protected(outside)
         return SheetScan(cells.max_row, cells.max_col, cells.cells, merges, protected)
     except _Unsure:
@@ -143,30 +113,21 @@ def _sheet_data(data: bytes) -> tuple[int, int, bytes]:
     return start + len(b"<sheetData"), end, outside  # the cells, read in place (no copy)
 
 
-def _cells(
-    data: bytes, lo: int, hi: int, first_row: int, width: int, sink: CellSink | None, v_width: int
-) -> Cells:
+def _cells(data: bytes, lo: int, hi: int, first_row: int, width: int) -> Cells:
     """Extent and watched cells of the cells in data[lo:hi], which start and end between rows."""
     if _OTHER_TAG.search(data, lo, hi):
         raise _Unsure
     max_row, letters, watched = 0, set(), []
-    low, high = 1 << 30, 0  # rows of all cells, with content or not (see scan_rows)
     watched_letters = {cell_ref(1, i)[:-1].encode() for i in range(min(width, 702))}
-    value_columns = {cell_ref(1, i)[:-1].encode(): i for i in range(min(v_width, 702))}
-    for pos, stop in row_chunks(data, lo, hi):  # bounded lists however large the sheet
-        raw: list[RawCell] = []
-        matches = (_CELL if sink is None else _CELL_VALUES).findall(data, pos, stop)
-        for letter, digits, attrs, _, child, c_attrs, text, t_open, t_text, stray in matches:
+    for pos, stop in _row_chunks(data, lo, hi):  # bounded lists however large the sheet
+        for letter, digits, attrs, _, child, stray in _CELL.findall(data, pos, stop):
             if stray:
                 raise _Unsure
-            row = int(digits)
-            if row < low:
-                low = row
             if not child:
-                high = max(high, row)
                 continue
             if child not in _CONTENT_CHILDREN:
                 raise _Unsure
+            row = int(digits)
             if row > max_row:
                 max_row = row
             letters.add(letter)
@@ -176,49 +137,22 @@ def _cells(
                 and letter in watched_letters
             ):
                 watched.append((row, letter))
-            if letter in value_columns:
-                inline = (t_open, t_text) if t_open else None
-                raw.append((row, value_columns[letter], attrs, child, c_attrs, text, inline))
-        if sink is not None:
-            sink(raw)
     max_col = max((_column(letter) for letter in letters), default=-1)
     found = _watched_cells(data, lo, hi, watched) if watched else {}
-    return Cells(max_row, max_col, found, low, max(high, max_row))
+    return Cells(max_row, max_col, found)
 
 
 class Cells(NamedTuple):
     max_row: int
     max_col: int
     cells: Watched
-    low: int  # first and last row of all cells, with content or not (low > high: no cells)
-    high: int
 
 
-def outline(data: bytes) -> tuple[int, int, tuple[Merge, ...], bool] | None:
-    """fast_scan's view of the XML around the cells: (lo, hi) of the cells, merges and
-    protection (a damaged merge raises SubmissionError); None when only sax_scan can say."""
-    try:
-        lo, hi, outside = _sheet_data(data)
-        return lo, hi, _merges(outside), _protected(outside)
-    except _Unsure:
-        return None
-
-
-def scan_rows(xml: bytes, first_row: int, width: int, sink: CellSink, v_width: int) -> Cells | None:
-    """fast_scan's extent and watched cells for whole rows cut from the cells (row_chunks);
-    None when only sax_scan can say. Watched cells are looked up by reference: pieces give
-    what the whole gives when no row has cells in two of them (see their low..high)."""
-    try:
-        return _cells(xml, 0, len(xml), first_row, width, sink, v_width)
-    except _Unsure:
-        return None
-
-
-def row_chunks(data: bytes, lo: int, hi: int, size: int = 0) -> Iterator[tuple[int, int]]:
-    """(start, end) spans of about `size` (_CHUNK_BYTES) that end at a row end (cuts no cell)."""
+def _row_chunks(data: bytes, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """(start, end) spans of about _CHUNK_BYTES that end at a row end (cuts no cell)."""
     pos = lo
     while pos < hi:
-        cut = data.find(b"</row>", min(pos + (size or _CHUNK_BYTES), hi), hi)
+        cut = data.find(b"</row>", min(pos + _CHUNK_BYTES, hi), hi)
         stop = hi if cut < 0 else cut
         yield pos, stop
         pos = stop
@@ -317,11 +251,3 @@ def _protected(data: bytes) -> bool:
         value = dict(_ATTR.findall(attrs)).get(b"sheet", b"")
         protected = value.lower() in (b"1", b"true")
     return protected
-
-
-def xml_text(raw: bytes) -> str | None:
-    """Character data as an XML parser reports it; None when the fast path cannot say."""
-    try:
-        return _text(raw)
-    except _Unsure:
-        return None
