@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from titletemplate.batch import IngestResult, ingest
 from titletemplate.columns import COLUMNS, DATA_SHEET, FIRST_DATA_ROW
+from titletemplate.reports.report import letter
 from titletemplate.template.build import build_template
 from titletemplate.vocab import Vocab
 
@@ -116,9 +117,7 @@ def run(
 def issues(result: IngestResult, name: str | None = None) -> list[tuple[str, int | None, str]]:
     """(code, row, column) of the result's issues, optionally of one file name only."""
     return [
-        (r.issue.code, r.issue.row, r.issue.column)
-        for r in result.issues
-        if name is None or r.file_name == name
+        (i.code, i.row, letter(i.column)) for i in result.issues if name is None or i.file == name
     ]
 
 

@@ -59,8 +59,8 @@ def test_member_warnings_name_the_member(
 ) -> None:
     path = next(c for c in CASES if c.name == case).make(tmp_path / "in", ctx)
     result = run([path], tmp_path / "out", ctx.vocab, public_key)
-    assert [(r.file_name, r.issue.code) for r in result.issues] == [found]
-    assert found[0] in result.issues[0].message
+    assert [(i.file, i.code) for i in result.issues] == [found]
+    assert found[0] in result.message(result.issues[0])
 
 
 def test_all_archive_cases_in_one_batch(

@@ -120,9 +120,7 @@ def test_the_level_above_ingests_an_encrypted_bundle_and_records_the_route(
         ("教育局上报.zip › 日照市第一中学/01.xlsx", "accepted", ""),
         ("教育局上报.zip › 日照港集团有限公司/02.xlsx", "accepted", ""),
     ]  # fmt: skip
-    routes = sorted(
-        (r.file_name, r.issue.detail) for r in result.issues if r.issue.code == "bundle-route"
-    )
+    routes = sorted((i.file, i.detail) for i in result.issues if i.code == "bundle-route")
     assert routes == [
         ("教育局上报.zip › 日照市第一中学/01.xlsx", "units.zip › 一中/01.xlsx"),
         ("教育局上报.zip › 日照港集团有限公司/02.xlsx", "units.zip › 港口/02.xlsx"),
@@ -173,9 +171,7 @@ def test_a_bundle_changed_after_packing_is_flagged_file_by_file(
         ("changed.zip › 日照市第一中学/01.xlsx", "accepted", ""),
         ("changed.zip › 日照港集团有限公司/02.xlsx", "rejected", "bundle-file-missing"),
     ]
-    codes = [
-        (r.file_name, r.issue.code) for r in result.issues if r.issue.code.startswith("bundle-file")
-    ]
+    codes = [(i.file, i.code) for i in result.issues if i.code.startswith("bundle-file")]
     assert codes == [
         ("changed.zip › 日照港集团有限公司/02.xlsx", "bundle-file-missing"),
         ("changed.zip › 日照市第一中学/01.xlsx", "bundle-file-changed"),

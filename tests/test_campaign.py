@@ -99,8 +99,8 @@ def test_a_correction_replaces_exactly_its_source_rows(env: Env, tmp_path: Path)
         ("issue-date-invalid", 9, "J"),
         ("row-withdrawn", 10, ""),
     ]
-    withdrawn = next(r for r in second.issues if r.issue.code == "row-withdrawn")
-    assert withdrawn.message == (
+    withdrawn = next(i for i in second.issues if i.code == "row-withdrawn")
+    assert second.message(withdrawn) == (
         f"第 10 行:单位在更正表中删除了该行,原报送的“{SCHOOL} school.xlsx 第 11 行”已撤回,"
         "不再汇总。"
     )

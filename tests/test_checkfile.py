@@ -41,7 +41,7 @@ def test_files_checked_in_workers_equal_one_process(
     assert first is not None
     rows, issues = first[1], first[2]
     assert len(rows) == 40 and sum(not r.checked_ok for r in rows) == 3
-    assert [i.excel_row or 0 for i in issues] == sorted(i.excel_row or 0 for i in issues)
+    assert [i.row or 0 for i in issues] == sorted(i.row or 0 for i in issues)
 
 
 def _broken_check_rows(source: object, *args: object) -> object:

@@ -18,10 +18,16 @@ from helpers_ingest import ENGINEER, GOOD, PEOPLE, TEACHER, row
 from lohelper import LibreOffice, find_soffice
 from python_calamine import CalamineWorkbook
 
-from titletemplate.columns import CHECK_LETTER, COLUMNS, DATA_SHEET, FIRST_DATA_ROW, META_SHEET
-from titletemplate.errors import TemplateError
+from titletemplate.columns import (
+    BY_LETTER,
+    CHECK_LETTER,
+    COLUMNS,
+    DATA_SHEET,
+    FIRST_DATA_ROW,
+    META_SHEET,
+)
+from titletemplate.errors import Issue, TemplateError
 from titletemplate.fingerprint import Origin, identity_from_rows, parse_origin, verify_identity
-from titletemplate.ingest.records import StoredIssue
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.template import stampfill, xlsxinternals
 from titletemplate.template.build import build_template
@@ -45,9 +51,10 @@ def fresh_probes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def _issue(code: str, column: str, values: tuple[str, ...]) -> StoredIssue:
+def _issue(code: str, column: str, values: tuple[str, ...]) -> Issue:
     value = values[ord(column) - ord("A")] if column else ""
-    return StoredIssue(1, "u", "/in/f.xlsx", "f.xlsx", code, DATA_SHEET, 9, column, value, "", "")
+    key = BY_LETTER[column].key if column else None
+    return Issue(code, "f.xlsx", DATA_SHEET, 9, key, value, unit="u", path="/in/f.xlsx")
 
 
 def _row(values: dict[str, object], *issues: tuple[str, str]) -> CorrectionRow:

@@ -14,13 +14,19 @@ from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, Exclu
 def _row(row_id: int, ok: bool = True, **changes: str) -> Candidate:
     values = tuple({**BASE, **changes}[c.key] for c in COLUMNS)
     digest = hashlib.sha256("|".join(values).encode()).hexdigest()
-    return Candidate(row_id, row_id // 100, row_id % 100, values, ok, digest)
+    sid = row_id // 100
+    return Candidate(row_id, sid, row_id % 100, values, ok, digest, f"U{sid}", f"{sid}.xlsx")
+
+
+def _row_id(other: tuple[str, str, int] | None) -> int | None:
+    """The row id _row gave the row an issue names as its other row."""
+    return None if other is None else int(other[0][1:]) * 100 + other[2]
 
 
 def _summary(rows: list[Candidate], **lists: ExclusionList) -> tuple[object, ...]:
     res = resolve(rows, **{k: v.index() for k, v in lists.items()})
     statuses = [(r, str(s)) for r, s in sorted(res.statuses.items())]
-    findings = [(f.row_id, f.code, f.column, f.other) for f in res.findings]
+    findings = [(r, f.code, f.column, _row_id(f.other)) for r, f in res.findings]
     return statuses, findings, sorted((a, b, str(v)) for a, b, v in res.sources)
 
 

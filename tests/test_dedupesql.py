@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from titletemplate import messages
 from titletemplate.batch import _recompute
 from titletemplate.columns import BY_KEY, COLUMNS
-from titletemplate.errors import CATALOGUE
+from titletemplate.errors import CATALOGUE, Issue, Stage
 from titletemplate.ingest import dedupesql
 from titletemplate.ingest.checkfile import row_hash
 from titletemplate.ingest.dedupe import resolve
 from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind, ExclusionList
-from titletemplate.ingest.records import NewIssue, NewRow, NewSubmission
+from titletemplate.ingest.records import NewRow, NewSubmission
 from titletemplate.ingest.store import Store
 from titletemplate.privacy import mask_value
 
@@ -69,7 +69,10 @@ def _add(store: Store, n: int, template_id: str, rows: list[NewRow]) -> None:
     sub = NewSubmission(f"/in/{n}.xlsx", f"{n}.xlsx", f"sha{n}", "2021-03-20T00:00:00Z",
                         template_id=template_id, unit=f"U{n}", sheet=f"S{n}")  # fmt: skip
     bad = [r.excel_row for r in rows if not r.checked_ok]
-    issues = [NewIssue("id-number-checksum", f"S{n}", excel_row, "D") for excel_row in bad]
+    issues = [
+        Issue("id-number-checksum", "", f"S{n}", excel_row, "id_number", stage=Stage.VALIDATE)
+        for excel_row in bad
+    ]
     store.add(sub, rows, issues)
 
 
@@ -111,16 +114,15 @@ def _resolved_in_python(store: Store, db: sqlite3.Connection) -> tuple[set[int],
     )
     current = {s[0] for s in db.execute("SELECT id FROM submissions WHERE status = 'current'")}
     issues = [i for i in issues if i[2] != "derived" or i[0] not in current]
-    for d in resolution.findings:
-        row, letter = by_id[d.row_id], BY_KEY[d.column].letter
+    for row_id, d in resolution.findings:
+        row, letter = by_id[row_id], BY_KEY[d.column].letter
         detail = ""
         if d.other is not None:
-            other = by_id[d.other]
-            unit, file_name, _ = subs[other.submission_id]
-            detail = messages.SOURCE_LOCATION.format(unit=unit, file=file_name, row=other.excel_row)
+            unit, file_name, other_row = d.other
+            detail = messages.SOURCE_LOCATION.format(unit=unit, file=file_name, row=other_row)
         value = row.values[_INDEX[d.column]]
         issues.append(
-            (row.submission_id, d.row_id, "derived", d.code, str(CATALOGUE[d.code].severity),
+            (row.submission_id, row_id, "derived", d.code, str(CATALOGUE[d.code].severity),
              subs[row.submission_id][2], row.excel_row, letter, value, mask_value(letter, value),
              detail)
         )  # fmt: skip
@@ -169,7 +171,7 @@ def test_a_long_shuffled_chain_of_links_is_one_group_found_in_few_rounds(tmp_pat
     db = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
     db.execute("BEGIN IMMEDIATE")
     _, rounds = dedupesql.resolve_current(db)
-    found = [(f.excel_row, f.code, f.other) for b in dedupesql.findings(db) for f in b]
+    found = [(f.row, f.code, f.other) for b in dedupesql.findings(db) for _, _, f in b]
     db.execute("ROLLBACK")
     db.close()
     assert rounds <= 2 * n.bit_length()  # plain label propagation needs about n / 4 here

@@ -89,9 +89,7 @@ def test_a_newer_submission_of_a_template_supersedes_the_older(env: Env, tmp_pat
     _fill(env, SCHOOL, tmp_path / "in2" / "v2.xlsx", [row("zhou", 5), row("sun", 4), row("li", 1)])
     result = _run(env, [tmp_path / "in2"], tmp_path / "out")
     assert counts(result) == [("v2.xlsx", "accepted", 3, 3, 0, 0, 0)]
-    assert [(r.issue.code, r.file_name) for r in result.issues] == [
-        ("submission-superseded", "v1.xlsx")
-    ]
+    assert [(i.code, i.file) for i in result.issues] == [("submission-superseded", "v1.xlsx")]
     assert [r[4] for r in sheet_rows(result.consolidated_xlsx)[4:]] == ["周静", "孙强", "李四"]
     assert _db_rows(result) == [  # history keeps the older rows
         ("v1.xlsx", 8, "valid"),
@@ -153,7 +151,7 @@ def test_cross_file_duplicates_and_conflicts(env: Env, tmp_path: Path) -> None:
         ("a.xlsx", "accepted", 3, 2, 1, 0, 0),
         ("b.xlsx", "accepted", 3, 1, 1, 1, 0),
     ]
-    assert [r.message for r in result.issues[:2]] == [
+    assert [result.message(i) for i in result.issues[:2]] == [
         f"第 9 行:同一证书在“{OFFICE} b.xlsx 第 9 行”中也有报送,但内容不一致,请核对。",
         f"第 8 行:该证书已在“{SCHOOL} a.xlsx 第 8 行”中报送,按一条记录处理。",
     ]
@@ -175,13 +173,13 @@ def test_a_conflict_with_an_earlier_run_reports_both_rows(env: Env, tmp_path: Pa
     _fill(env, OFFICE, tmp_path / "in2" / "b.xlsx", [row("li", 1, name="李 四", issuer="")])
     _fill(env, PORT, tmp_path / "in2" / "c.xlsx", [row("li", 1, level="副高级")])
     second = _run(env, [tmp_path / "in2"], tmp_path / "out")
-    assert [(r.file_name, r.issue.code, r.issue.row) for r in second.issues] == [
+    assert [(i.file, i.code, i.row) for i in second.issues] == [
         ("b.xlsx", "issuer-missing", 8),
         ("c.xlsx", "title-not-in-series", 8),
     ]
     _fill(env, DISTRICT, tmp_path / "in3" / "d.xlsx", [row("li", 1, issue_date="20191118")])
     third = _run(env, [tmp_path / "in3"], tmp_path / "out")
-    assert [(r.file_name, r.issue.code, r.issue.row) for r in third.issues] == [
+    assert [(i.file, i.code, i.row) for i in third.issues] == [
         ("d.xlsx", "duplicate-conflict", 8),
         ("a.xlsx", "duplicate-conflict", 8),  # the earlier file's row is reported again
     ]
@@ -197,7 +195,7 @@ def test_same_person_and_title_through_two_channels(env: Env, tmp_path: Path) ->
     _fill(env, OFFICE, tmp_path / "in" / "b.xlsx", [row("li", 1, cert_no="")])
     result = _run(env, [tmp_path / "in"], tmp_path / "out")
     assert issues(result) == [("duplicate-person-title", 8, "D")]
-    assert result.issues[0].issue.value == "371102********0034"
+    assert result.issues[0].value == "371102********0034"
 
 
 def test_revoked_and_e_certified_lists(env: Env, tmp_path: Path) -> None:
@@ -242,8 +240,8 @@ def test_rejected_and_crashing_files_do_not_stop_the_batch(
         ("old.xls", "rejected", "file-legacy-xls"),
         ("scan.pdf", "rejected", "file-not-xlsx"),
     ]
-    boom = next(r for r in result.issues if r.file_name == "boom.xlsx")
-    assert (boom.issue.code, boom.issue.detail) == ("file-unreadable", "RuntimeError")
+    boom = next(i for i in result.issues if i.file == "boom.xlsx")
+    assert (boom.code, boom.detail) == ("file-unreadable", "RuntimeError")
     assert [r.exc_info[0] for r in caplog.records if r.exc_info] == [RuntimeError]
     assert result.totals["valid_rows"] == 1 and result.exit_code == 1
 

@@ -23,7 +23,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from titletemplate.columns import COLUMNS, DATA_SHEET
-from titletemplate.ingest.records import StoredIssue
+from titletemplate.errors import Issue, Stage
 from titletemplate.keys import DEMO_DIR, load_private_key
 from titletemplate.reports.corrections import MIN_ROWS, CorrectionRow, correction_bytes, marks_for
 from titletemplate.template import stampfill
@@ -97,8 +97,8 @@ def test_failing_fast_builder_falls_back_to_the_public_api(monkeypatch: pytest.M
     key, _ = load_private_key(DEMO_DIR / "demo-private.pem")
     unit = vocab.units[0]
     values = ("", "C-1", "", "", "张三", "", "", "", "", "20190229", "", "")
-    issue = StoredIssue(1, "u", "/in/f.xlsx", "f.xlsx", "issue-date-invalid", DATA_SHEET, 9, "J",
-                        "20190229", "", "")  # fmt: skip
+    issue = Issue("issue-date-invalid", "f.xlsx", DATA_SHEET, 9, "issue_date", "20190229",
+                  stage=Stage.VALIDATE, unit="u", path="/in/f.xlsx")  # fmt: skip
     rows = [CorrectionRow(values, (issue,))]
     calls: list[str] = []
     real_fill = stampfill.fill

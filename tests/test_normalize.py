@@ -179,9 +179,9 @@ def test_serials_round_trip(serial: int) -> None:
 
 
 def _f(code: str, column: str, value: str):  # type: ignore[no-untyped-def]
-    from titletemplate.normalize import Finding
+    from titletemplate.errors import Issue, Stage
 
-    return Finding(code, column, value)
+    return Issue(code, column=column, value=value, stage=Stage.NORMALISE)
 
 
 # Texts that reach the fast paths and texts that must not: every character class the full

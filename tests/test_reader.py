@@ -16,12 +16,12 @@ from xml.sax.saxutils import escape
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from titletemplate.errors import Issue, SubmissionError
+from titletemplate.errors import Issue, Stage, SubmissionError
 from titletemplate.fingerprint import make_identity
 from titletemplate.ingest import identity
 from titletemplate.ingest.inputs import find_input_files
 from titletemplate.ingest.reader import SourceRow, Submission, read_submission
-from titletemplate.normalize import ErrorValue, Finding, FormulaValue
+from titletemplate.normalize import ErrorValue, FormulaValue
 from titletemplate.template.build import build_template
 from titletemplate.vocab import Unit, Vocab
 
@@ -356,7 +356,7 @@ def test_merged_cells_give_each_row_a_finding(
         template,
         {DATA_PART: lambda xml: fill({"A9": "371100000000", "E9": "a", "E10": "b"})(merge(xml))},
     )
-    finding = Finding("row-merged-cells", "region_code", "A9:C10")
+    finding = Issue("row-merged-cells", column="region_code", value="A9:C10", stage=Stage.NORMALISE)
     assert [(r.excel_row, r.findings) for r in read(data).rows] == [
         (9, (finding,)),
         (10, (finding,)),

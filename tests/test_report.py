@@ -20,15 +20,15 @@ from python_calamine import CalamineWorkbook
 
 from titletemplate import sheettexts
 from titletemplate.columns import COLUMNS
-from titletemplate.errors import TemplateError
+from titletemplate.errors import Issue, Stage, TemplateError
 from titletemplate.reports import report
 from titletemplate.reports.errorbook import write_errors
 from titletemplate.reports.printing import WidthFit
 from titletemplate.reports.report import (
     FileSummary,
     mask_value,
-    report_issue,
     sheet_name,
+    shown,
     totals,
     write_consolidated,
     write_report_json,
@@ -346,26 +346,32 @@ FILES = [
     _file("/in/c.xls", ""),
 ]
 ISSUES = [
-    report_issue(unit="", path="/in/c.xls", file_name="c.xls", code="file-legacy-xls"),
-    report_issue(
-        unit=LONG_UNIT,
-        path="/in/a.xlsx",
-        file_name="a.xlsx",
-        code="id-number-checksum",
-        sheet="附件1",
-        row=9,
-        column="D",
-        value="370102197308291817",
+    shown(Issue("file-legacy-xls", "c.xls", path="/in/c.xls")),
+    shown(
+        Issue(
+            "id-number-checksum",
+            "a.xlsx",
+            "附件1",
+            9,
+            "id_number",
+            "370102197308291817",
+            stage=Stage.VALIDATE,
+            unit=LONG_UNIT,
+            path="/in/a.xlsx",
+        )
     ),
-    report_issue(
-        unit="日照市教育局",
-        path="/in/b.xlsx",
-        file_name="b.xlsx",
-        code="already-e-certified",
-        sheet="附件1",
-        row=8,
-        column="B",
-        value="鲁01",
+    shown(
+        Issue(
+            "already-e-certified",
+            "b.xlsx",
+            "附件1",
+            8,
+            "cert_no",
+            "鲁01",
+            stage=Stage.DEDUPE,
+            unit="日照市教育局",
+            path="/in/b.xlsx",
+        )
     ),
 ]
 

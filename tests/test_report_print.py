@@ -13,8 +13,9 @@ from lohelper import LibreOffice
 
 from titletemplate import sheettexts
 from titletemplate.columns import COLUMNS
+from titletemplate.errors import Issue, Stage
 from titletemplate.reports.errorbook import write_errors
-from titletemplate.reports.report import report_issue, write_consolidated
+from titletemplate.reports.report import shown, write_consolidated
 from titletemplate.vocab import Vocab
 
 pytestmark = pytest.mark.libreoffice
@@ -71,9 +72,9 @@ def test_errors_print_one_page_wide_with_the_header_on_every_page(
     office: LibreOffice, tmp_path: Path
 ) -> None:
     issues = [
-        report_issue(unit="日照市第一中学", path="/in/a.xlsx", file_name="a.xlsx",
-                     code="id-number-checksum", sheet="附件1", row=8 + i, column="D",
-                     value="370102197308291817")
+        shown(Issue("id-number-checksum", "a.xlsx", "附件1", 8 + i, "id_number",
+                    "370102197308291817", stage=Stage.VALIDATE, unit="日照市第一中学",
+                    path="/in/a.xlsx"))
         for i in range(ROWS)
     ]  # fmt: skip
     files = []  # the summary sheet then lists the unit from its issues

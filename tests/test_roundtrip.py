@@ -129,7 +129,7 @@ def test_raw_ids_appear_in_no_report(clerk_run: tuple[Path, IngestResult]) -> No
     texts = {
         "report.json": result.report_json.read_text("utf-8"),
         "errors.xlsx": xlsx_text(result.errors_xlsx),
-        "messages": "\n".join(r.message + r.issue.value for r in result.issues),
+        "messages": "\n".join(result.message(i) + i.value for i in result.issues),
     }
     leaks = [(name, i) for name, text in texts.items() for i in raw if i in text]
     assert leaks == []

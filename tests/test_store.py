@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from titletemplate.errors import StoreError
+from titletemplate.errors import Issue, Stage, StoreError
 from titletemplate.ingest import store as store_module
-from titletemplate.ingest.dedupesql import Finding
 from titletemplate.ingest.exclusions import ExclusionEntry, ExclusionKind
-from titletemplate.ingest.records import NewIssue, NewRow, NewSubmission
+from titletemplate.ingest.records import NewRow, NewSubmission
 from titletemplate.ingest.schema import KEYS, migration
 from titletemplate.ingest.store import SCHEMA_VERSION, Store
 
@@ -26,11 +25,6 @@ def _sub(sha: str, template_id: str = "tpl-1", **kw: str) -> NewSubmission:
 
 def _rows(*specs: tuple[int, bool]) -> list[NewRow]:
     return [NewRow(r, VALUES, ok, f"h{r}") for r, ok in specs]
-
-
-def _describe(f: Finding) -> NewIssue:
-    return NewIssue(f.code, f.sheet, f.excel_row, f.column, f.value, detail=str(f.other),
-                    row_id=f.row_id)  # fmt: skip
 
 
 def test_a_new_database_has_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -70,15 +64,19 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
 def test_rows_and_issues_are_stored_with_their_row(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         sid, superseded = store.add(
-            _sub("a"), _rows((8, True), (9, False)), [NewIssue("id-number-checksum", "S", 9, "D")]
+            _sub("a"),
+            _rows((8, True), (9, False)),
+            [Issue("id-number-checksum", "", "S", 9, "id_number", stage=Stage.VALIDATE)],
         )
         assert superseded == ()
         assert store.status_counts([sid]) == {
             sid: {"valid": 1, "invalid": 1, "duplicate": 0, "excluded": 0, **NONE_RETIRED}
         }
-        assert [(i.code, i.row, i.column) for i in store.issues([sid])] == [
-            ("id-number-checksum", 9, "D")
+        assert [(i.code, i.row, i.column, i.stage) for i in store.issues([sid])] == [
+            ("id-number-checksum", 9, "id_number", "validate")
         ]
+        stored = store._db.execute('SELECT origin, "column" FROM issues').fetchall()
+        assert stored == [("row", "D")]  # the schema keeps the letter
         assert store.find("a") is not None and store.find("b") is None
 
 
@@ -99,7 +97,7 @@ def test_a_newer_submission_of_the_same_template_supersedes_the_older(tmp_path: 
 
 def test_a_failed_file_leaves_nothing_behind(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
-        bad_issue = NewIssue("no-such-code", "S", 8, "A")
+        bad_issue = Issue("no-such-code", "", "S", 8, "region_code")
         with pytest.raises(KeyError):
             store.add(_sub("a"), _rows((8, True)), [bad_issue])
         assert store.find("a") is None
@@ -109,7 +107,7 @@ def test_a_failed_file_leaves_nothing_behind(tmp_path: Path) -> None:
 def test_a_rejected_file_is_judged_again_when_it_comes_back(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         rejected = NewSubmission("/in/a.xlsx", "a.xlsx", "a", "t", rejected_code="file-corrupt")
-        store.add(rejected, [], [NewIssue("file-corrupt")])
+        store.add(rejected, [], [Issue("file-corrupt")])
         sid, _ = store.add(_sub("a"), _rows((8, True)), [])
         found = store.find("a")
         assert found is not None and (found.id, found.status) == (sid, "current")
@@ -126,20 +124,20 @@ def test_recomputed_statuses_report_which_submissions_changed(tmp_path: Path) ->
     with Store(tmp_path / "s.db") as store:
         a, _ = store.add(_sub("a", "tpl-1"), _rows((8, True)), [])
         b, _ = store.add(_sub("b", "tpl-2"), [NewRow(8, VALUES, True, "h8")], [])
-        assert store.recompute(_describe) == {b}
+        assert store.recompute() == {b}
         assert store.status_counts([a, b]) == {
             a: {"valid": 1, "invalid": 0, "duplicate": 0, "excluded": 0, **NONE_RETIRED},
             b: {"valid": 0, "invalid": 0, "duplicate": 1, "excluded": 0, **NONE_RETIRED},
         }
         assert [(i.code, i.row, i.column, i.value, i.detail) for i in store.issues([b])] == [
-            ("duplicate-certificate", 8, "cert_no", "C1", "('U1', 'a.xlsx', 8)")
+            ("duplicate-certificate", 8, "cert_no", "C1", "U1 a.xlsx 第 8 行")
         ]
         kept = store.candidates()[0].row_id
         assert [(s.file_name, s.excel_row) for s in store.sources(kept)] == [
             ("a.xlsx", 8),
             ("b.xlsx", 8),
         ]
-        assert store.recompute(_describe) == set()
+        assert store.recompute() == set()
         assert [i.code for i in store.issues([b])] == ["duplicate-certificate"]
         assert list(store.valid_rows()) == [VALUES]
 
@@ -183,7 +181,7 @@ def test_a_version_1_database_gets_the_dedupe_keys_of_its_rows_and_lists(tmp_pat
     )
     db.close()
     with Store(tmp_path / "s.db") as store:
-        assert store.recompute(_describe) == {2}
+        assert store.recompute() == {2}
         assert [(i.code, i.row) for i in store.issues([2])] == [
             ("duplicate-certificate", 8),
             ("title-revoked", 9),

@@ -21,10 +21,11 @@ from hypothesis import strategies as st
 from titletemplate import checks, demo, idcard, normalize
 from titletemplate.checks import RowData
 from titletemplate.columns import COLUMNS
+from titletemplate.errors import Issue, Stage
 from titletemplate.ingest.checkfile import check_rows
 from titletemplate.ingest.reader import SourceRow, read_submission
 from titletemplate.ingest.validate import caches_off, validate_row
-from titletemplate.normalize import ErrorValue, Finding, FormulaValue, normalize_row
+from titletemplate.normalize import ErrorValue, FormulaValue, normalize_row
 from titletemplate.rules import RULES, evaluate
 from titletemplate.vocab import Vocab
 from titletemplate.vocabcheck import load_vocab
@@ -153,7 +154,7 @@ def _assert_same_rows(
             got_checked, got_records = _validated(rows, date1904, vocab)
             for src, got, want in zip(rows, got_checked, checked, strict=True):
                 assert got == want, src  # values, findings (in order), ok
-            assert got_records == records  # NewRow (values, ok, row hash) and NewIssue
+            assert got_records == records  # NewRow (values, ok, row hash) and Issue
 
 
 @MANY
@@ -208,7 +209,7 @@ def test_edge_rows_validate_as_without_memos(change: dict[str, object]) -> None:
 
 def test_structural_findings_are_kept_as_without_memos() -> None:
     cells = (_REGIONS[0], "A1", "身份证", "370102197308291817", "张三", "女")
-    merged = (Finding("row-merged-cells", "name", "E7:F7"),)
+    merged = (Issue("row-merged-cells", column="name", value="E7:F7", stage=Stage.NORMALISE),)
     rows = [SourceRow(7, cells, merged), SourceRow(8, cells[:3], merged)]
     _assert_same_rows(rows, False)
 

@@ -13,17 +13,13 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import messages
-from .columns import BY_KEY
-from .errors import CATALOGUE, KeyFileError, Severity
+from .errors import CATALOGUE, Issue, KeyFileError, Severity
 from .files import write_bytes_atomic
 from .ingest import (
     Checked,
     ExclusionKind,
     ExclusionList,
-    Finding,
     Input,
-    NewIssue,
     NewSubmission,
     Store,
     check_file,
@@ -36,14 +32,14 @@ from .ingest import (
 from .ingest import row_hash as row_hash  # re-exported API
 from .keys import public_pem
 from .paths import check_output
-from .privacy import mask_value
 from .reports import (
     FileSummary,
-    ReportIssue,
     StatusFiles,
     Totals,
     correction_file,
     expected_units,
+    message,
+    shown,
     start_consolidated,
     start_corrections,
     totals,
@@ -51,7 +47,7 @@ from .reports import (
     write_report_json,
     write_status,
 )
-from .runreport import Outcome, file_summaries, report_of, run_issues
+from .runreport import Outcome, file_summaries, run_issues
 from .vocab import Vocab, text_key
 
 _log = logging.getLogger(__name__)
@@ -68,7 +64,7 @@ class IngestResult:
     """What one ingest run produced. `files` and `totals` have the shape of report.json."""
 
     files: tuple[FileSummary, ...]
-    issues: tuple[ReportIssue, ...]  # .issue is an errors.Issue; .message its Chinese text
+    issues: tuple[Issue, ...]  # as reports show them: value and detail masked if asked
     totals: Totals
     missing_units: tuple[str, ...]
     out_dir: Path
@@ -79,6 +75,11 @@ class IngestResult:
     report_json: Path
     corrections: tuple[Path, ...]
     status: StatusFiles  # the whole campaign's, after this run
+    mask_ids: bool = True
+
+    def message(self, issue: Issue) -> str:
+        """The Chinese message of one of `issues`, as the reports word it."""
+        return message(issue, self.mask_ids)
 
     @property
     def exit_code(self) -> int:
@@ -222,8 +223,8 @@ def _ingest(
             issues = run_issues(store, outcomes, changed, mask_ids)
             missing = _missing_units(expected, store)
             total = totals(summaries)
-            still_open = [report_of(i, mask_ids) for i in store.open_issues()]
-            errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries, still_open)
+            still_open = [shown(i, mask_ids) for i in store.open_issues()]
+            errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries, still_open, mask_ids)
             board = write_status(store, vocab, out, expected, received)
             report_json = write_report_json(
                 out / REPORT_JSON, summaries, issues, total, missing, mask_ids,
@@ -247,6 +248,7 @@ def _ingest(
         report_json=report_json,
         corrections=tuple(corrections),
         status=board,
+        mask_ids=mask_ids,
     )
 
 
@@ -262,7 +264,7 @@ def _ingest_file(
     checked: Checked | None = None,
 ) -> Outcome:
     path, shown, name = given.path, given.shown, given.name
-    notes = [NewIssue(code, detail=detail) for code, detail in given.notes]
+    notes = [Issue(code, detail=detail) for code, detail in given.notes]
     if checked is None:
         try:
             loaded = read_once(path)
@@ -307,17 +309,7 @@ def _keep(store: Store, sub: NewSubmission, data: bytes | None) -> None:
 def _recompute(store: Store) -> set[int]:
     """Statuses of every current row from the stored lists and duplicates; returns the
     submissions whose rows changed status."""
-    return store.recompute(_derived_issue)
-
-
-def _derived_issue(f: Finding) -> NewIssue:
-    detail = ""
-    if f.other is not None:
-        unit, file_name, row = f.other
-        detail = messages.SOURCE_LOCATION.format(unit=unit, file=file_name, row=row)
-    column = BY_KEY[f.column].letter
-    return NewIssue(f.code, f.sheet, f.excel_row, column, f.value, mask_value(column, f.value),
-                    detail, row_id=f.row_id)  # fmt: skip
+    return store.recompute()
 
 
 # --- the ledger -----------------------------------------------------------------------

@@ -101,7 +101,7 @@ def warn_demo(demo: bool) -> None:
 
 def warn_real_templates(result: Any) -> None:
     """Once, loudly: templates signed by a real key were checked with the demo key."""
-    wrong = [r.issue.detail for r in result.issues if r.issue.code == "template-wrong-key"]
+    wrong = [i.detail for i in result.issues if i.code == "template-wrong-key"]
     if wrong:
         signers = sorted({detail.partition(" / ")[0] for detail in wrong})
         err(clitexts.CLI_DEMO_KEY_REAL_TEMPLATES.format(n=len(wrong), keys="、".join(signers)))

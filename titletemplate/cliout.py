@@ -82,7 +82,7 @@ def vocab_json(where: VocabLocation) -> dict[str, str]:
 def ingest_json(result: Any) -> dict[str, Any]:
     """The run's summary for scripts: exit code, totals, files, counts by code, outputs."""
     files = [{**f, "path": mask_ids_in_text(f["path"])} for f in result.files]
-    codes = Counter(r.issue.code for r in result.issues)
+    codes = Counter(i.code for i in result.issues)
     outputs = {
         "out_dir": result.out_dir,
         "db": result.db_path,
@@ -134,9 +134,9 @@ def print_summary(result: Any) -> None:
         click.echo(clitexts.CLI_IGNORED_FILES.format(n=result.totals["ignored_files"]))
     if result.totals["withdrawn_rows"] or result.totals["outdated_rows"]:
         click.echo(clitexts.CLI_INGEST_RETIRED.format(**result.totals))
-    shown = [r for r in result.issues if r.issue.severity != "info"]
-    for r in shown[:MAX_ISSUE_LINES]:
-        click.echo(f"  [{r.issue.code}] {mask_ids_in_text(r.file_name)}: {r.message}")
+    shown = [i for i in result.issues if i.severity != "info"]
+    for i in shown[:MAX_ISSUE_LINES]:
+        click.echo(f"  [{i.code}] {mask_ids_in_text(i.file)}: {result.message(i)}")
     if len(shown) > MAX_ISSUE_LINES:
         click.echo(clitexts.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
     if result.corrections:

@@ -153,17 +153,36 @@ CATALOGUE: dict[str, CodeDef] = {
 }
 
 
+class Stage(StrEnum):
+    """Where in ingest a finding is made."""
+
+    FILE = "file"  # the file as a whole and its sheets: container, identity, layout
+    NORMALISE = "normalise"  # a raw cell turned into text (normalize.py; merged cells)
+    VALIDATE = "validate"  # a rule over the row's values (rules.py)
+    STORE = "store"  # what storing changes: a file superseded, rows a correction withdrew
+    DEDUPE = "dedupe"  # judged over every current row: duplicates, revoked, e-certified
+
+
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """A problem found in user data. `row` is the Excel row, `column` the letter."""
+    """A problem found in an input: a value, never an exception. The stage that finds it
+    fills what it knows (a cell's finding has no row until the row is placed); the store fills
+    unit and path when it gives issues back. `column` is a column key, never a letter: the
+    letter and the Chinese message are made where a report is written (reports/report.py)."""
 
     code: str
-    file: str = ""
+    file: str = ""  # the file's name as reports show it ("X.zip › 01.xlsx" for a member)
     sheet: str = ""
-    row: int | None = None
-    column: str = ""
-    value: str = ""  # already masked when it is an ID number
+    row: int | None = None  # the Excel row the clerk sees
+    column: str | None = None  # columns.py key; None for a row-, sheet- or file-scope finding
+    value: str = ""  # the cell's text as found (raw: every report masks it)
     detail: str = ""
+    stage: Stage = Stage.FILE
+    # The other row it is about (a duplicate's kept row, a correction's replaced one): unit,
+    # file name and Excel row; the store words it into the detail it keeps.
+    other: tuple[str, str, int] | None = None
+    unit: str = ""
+    path: str = ""  # the file as given (report.json)
 
     @property
     def severity(self) -> Severity:

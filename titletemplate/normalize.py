@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .columns import COLUMNS
+from .errors import Issue, Stage
 
 MAX_CELL_TEXT = 200
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -41,14 +42,9 @@ class FormulaValue:
     formula: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A normalisation or rule finding before it is placed in a file and row."""
-
-    code: str
-    column: str  # column key
-    value: str = ""
-    detail: str = ""
+def _found(code: str, key: str, value: str, detail: str = "") -> Issue:
+    """A cell's finding, placed in its file and row by whoever reads the row."""
+    return Issue(code, column=key, value=value, detail=detail, stage=Stage.NORMALISE)
 
 
 def clean_text(value: str) -> str:
@@ -125,11 +121,11 @@ def is_lossy_number(value: object) -> bool:
     )
 
 
-def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
+def _issue_date(value: object, date1904: bool, out: list[Issue]) -> str:
     key = "issue_date"
     if isinstance(value, dt.datetime | dt.date):
         result = value.strftime("%Y%m%d")
-        out.append(Finding("issue-date-converted", key, str(value)[:10], result))
+        out.append(_found("issue-date-converted", key, str(value)[:10], result))
         return result
     if isinstance(value, int | float) and not isinstance(value, bool):
         text = _number_text(value)
@@ -139,13 +135,13 @@ def _issue_date(value: object, date1904: bool, out: list[Finding]) -> str:
         if day is None:
             return text
         result = day.strftime("%Y%m%d")
-        out.append(Finding("issue-date-converted", key, text, result))
+        out.append(_found("issue-date-converted", key, text, result))
         return result
     text = _as_text(value)
     match = _DATE_TEXT.fullmatch(text)
     if match:
         result = f"{match['y']}{int(match['m']):02d}{int(match['d']):02d}"
-        out.append(Finding("issue-date-converted", key, text, result))
+        out.append(_found("issue-date-converted", key, text, result))
         return result
     return text
 
@@ -161,15 +157,15 @@ def _name_text(text: str) -> str:
     return text
 
 
-def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str, list[Finding]]:
+def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str, list[Issue]]:
     """Normalise one raw cell of column `key` into text plus findings."""
-    out: list[Finding] = []
+    out: list[Issue] = []
     if isinstance(value, ErrorValue):
-        return "", [Finding("cell-error-value", key, value.text)]
+        return "", [_found("cell-error-value", key, value.text)]
     if isinstance(value, FormulaValue):
-        return "", [Finding("cell-formula", key, value.formula[:50])]
+        return "", [_found("cell-formula", key, value.formula[:50])]
     if isinstance(value, bool):  # TRUE/FALSE typed or pasted into a text column
-        return "", [Finding("cell-boolean", key, "TRUE" if value else "FALSE")]
+        return "", [_found("cell-boolean", key, "TRUE" if value else "FALSE")]
     if key in ("id_number", "cert_no"):
         text = _identifier(key, value)
     elif key == "issue_date":
@@ -179,7 +175,7 @@ def normalize_cell(key: str, value: object, date1904: bool = False) -> tuple[str
     else:
         text = _as_text(value)
     if len(text) > MAX_CELL_TEXT:
-        return "", [Finding("cell-too-long", key, text[:20] + "…", str(len(text)))]
+        return "", [_found("cell-too-long", key, text[:20] + "…", str(len(text)))]
     return text, out
 
 
@@ -193,11 +189,11 @@ REPEATING = frozenset(
      "issuer", "review_body")
 )  # fmt: skip
 MEMO_COLUMNS = REPEATING  # those normalize_row remembers: none inside validate.caches_off()
-_MEMO: dict[tuple[str, type, object, bool], tuple[str, tuple[Finding, ...]]] = {}
+_MEMO: dict[tuple[str, type, object, bool], tuple[str, tuple[Issue, ...]]] = {}
 _MEMO_MAX = 20_000
 
 
-def _normalize_memo(key: str, value: object, date1904: bool) -> tuple[str, tuple[Finding, ...]]:
+def _normalize_memo(key: str, value: object, date1904: bool) -> tuple[str, tuple[Issue, ...]]:
     """normalize_cell for a repeating column (the type is part of the key: 1 == 1.0 == True)."""
     memo_key = (key, type(value), value, date1904)
     hit = _MEMO.get(memo_key)
@@ -226,10 +222,10 @@ _TEXT_OF_STR: dict[str, Callable[[str], str]] = {
 
 def normalize_row(
     raw: Sequence[object], date1904: bool = False
-) -> tuple[dict[str, str], list[Finding]]:
+) -> tuple[dict[str, str], list[Issue]]:
     """Normalise the 12 raw cells of a row (missing trailing cells count as blank)."""
     values: dict[str, str] = {}
-    findings: list[Finding] = []
+    findings: list[Issue] = []
     width = len(raw)
     memo_columns, memo_get, text_of_str = MEMO_COLUMNS, _MEMO.get, _TEXT_OF_STR.get
     for key, index in _SLOTS:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .ingest import Store, StoredIssue
-from .reports import FileSummary, ReportIssue, report_issue
+from .errors import Issue
+from .ingest import Store
+from .reports import FileSummary, shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,48 +58,24 @@ def file_summaries(store: Store, outcomes: Sequence[Outcome]) -> list[FileSummar
     return out
 
 
-def report_of(i: StoredIssue, mask_ids: bool) -> ReportIssue:
-    return report_issue(
-        unit=i.unit,
-        path=i.path,
-        file_name=i.file_name,
-        code=i.code,
-        sheet=i.sheet,
-        row=i.row,
-        column=i.column,
-        value=i.value,
-        value_masked=i.value_masked,
-        detail=i.detail,
-        mask_ids=mask_ids,
-    )
-
-
 def run_issues(
     store: Store, outcomes: Sequence[Outcome], changed: set[int], mask_ids: bool
-) -> list[ReportIssue]:
+) -> list[Issue]:
     """The issues of this run's files, then those of earlier files whose rows changed status
-    (a new conflict), then the notices of submissions this run superseded."""
+    (a new conflict), then the notices of submissions this run superseded; as reports show
+    them (report.shown)."""
     own = [o.submission_id for o in outcomes if o.submission_id is not None]
     subs = store.submissions(own)
-    out: list[ReportIssue] = []
+    out: list[Issue] = []
 
-    def add(i: StoredIssue) -> None:
-        out.append(report_of(i, mask_ids))
+    def add(i: Issue) -> None:
+        out.append(shown(i, mask_ids))
 
     seen: set[int] = set()
     for o in outcomes:
         unit = subs[o.submission_id].unit if o.submission_id in subs else ""
         for code, detail in o.notes:
-            out.append(
-                report_issue(
-                    unit=unit,
-                    path=o.path,
-                    file_name=o.file_name,
-                    code=code,
-                    detail=detail,
-                    mask_ids=mask_ids,
-                )
-            )
+            add(Issue(code, o.file_name, detail=detail, unit=unit, path=o.path))
         if o.submission_id is not None and o.submission_id not in seen:
             seen.add(o.submission_id)
             for i in store.issues([o.submission_id]):  # one file's at a time, not all at once

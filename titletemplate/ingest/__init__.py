@@ -9,12 +9,11 @@ from __future__ import annotations
 from .archive import SEPARATOR, Input, find_inputs, shown_name
 from .checked import Checked
 from .checkfile import check_file, checked_files, row_hash
-from .dedupesql import Finding
 from .exclusions import ExclusionKind, ExclusionList, load_exclusions
 from .members import BUNDLE_MANIFEST, BUNDLE_SUMMARY
 from .officecrypt import encrypt_workbook
 from .preflight import read_once
-from .records import NewIssue, NewSubmission, StoredIssue, StoredSubmission
+from .records import NewSubmission, StoredSubmission
 from .store import Store
 
 __all__ = [
@@ -24,12 +23,9 @@ __all__ = [
     "Checked",
     "ExclusionKind",
     "ExclusionList",
-    "Finding",
     "Input",
-    "NewIssue",
     "NewSubmission",
     "Store",
-    "StoredIssue",
     "StoredSubmission",
     "check_file",
     "checked_files",

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Issue
-from .records import NewIssue, NewRow, NewSubmission
+from ..errors import Issue, Stage
+from .records import NewRow, NewSubmission
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +17,7 @@ class Checked:
 
     sha256: str
     os_error: str = ""
-    result: tuple[NewSubmission, list[NewRow], list[NewIssue]] | None = None
+    result: tuple[NewSubmission, list[NewRow], list[Issue]] | None = None
     crash: BaseException | None = None  # an unexpected error, logged by the batch process
     data: bytes | None = None  # an accepted file's bytes: those hashed and validated, kept
 
@@ -26,7 +26,7 @@ def crashed(base: NewSubmission, exc: BaseException) -> Checked:
     """Never stop the batch for one file: record it with a code, keep the traceback."""
     code, detail = "file-unreadable", type(exc).__name__
     record = rejected(base, code)
-    return Checked(base.sha256, "", (record, [], [NewIssue(code, detail=detail)]), exc)
+    return Checked(base.sha256, "", (record, [], [Issue(code, detail=detail)]), exc)
 
 
 # Records cross process boundaries as plain tuples: pickle handles a frozen dataclass ~10x
@@ -36,24 +36,24 @@ WireRecords = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 Wire = tuple[str, str, NewSubmission | None, WireRecords, BaseException | None, bytes | None]
 
 
-def pack(rows: Sequence[NewRow], issues: Sequence[NewIssue]) -> WireRecords:
+def pack(rows: Sequence[NewRow], issues: Sequence[Issue]) -> WireRecords:
+    # A file's issues before the store places them: no unit, path or duplicate's other row.
     return (
         [(r.excel_row, r.values, r.checked_ok, r.row_hash) for r in rows],
-        [(i.code, i.sheet, i.excel_row, i.column, i.value, i.value_masked, i.detail, i.row_id)
+        [(i.code, i.file, i.sheet, i.row, i.column, i.value, i.detail, i.stage.value)
          for i in issues],
     )  # fmt: skip
 
 
-def unpack(packed: WireRecords) -> tuple[list[NewRow], list[NewIssue]]:
+def unpack(packed: WireRecords) -> tuple[list[NewRow], list[Issue]]:
     rows, issues = packed
-    return [NewRow(*t) for t in rows], [NewIssue(*t) for t in issues]
+    return [NewRow(*t) for t in rows], [
+        Issue(code, file, sheet, row, column, value, detail, Stage(stage))
+        for code, file, sheet, row, column, value, detail, stage in issues
+    ]
 
 
 def rejected(base: NewSubmission, code: str) -> NewSubmission:
     return NewSubmission(
         base.path, base.file_name, base.sha256, base.received_at, rejected_code=code
     )
-
-
-def issue_records(issues: Sequence[Issue]) -> list[NewIssue]:
-    return [NewIssue(i.code, i.sheet, i.row, i.column, i.value, i.value, i.detail) for i in issues]

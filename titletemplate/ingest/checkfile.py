@@ -21,16 +21,14 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .. import addresscodes
-from ..columns import BY_KEY, COLUMNS
-from ..errors import CATALOGUE, Severity, SubmissionError
+from ..columns import COLUMNS
+from ..errors import CATALOGUE, Issue, Severity, SubmissionError
 from ..fingerprint import Identity
-from ..normalize import Finding
-from ..privacy import mask_value
 from ..vocab import Vocab
 from ..workers import hand_over, portable, start_pool, state, take_over
 from . import preflight, reader
-from .checked import Checked, Wire, crashed, issue_records, pack, rejected, unpack
-from .records import NewIssue, NewRow, NewSubmission
+from .checked import Checked, Wire, crashed, pack, rejected, unpack
+from .records import NewRow, NewSubmission
 from .validate import validate_row
 
 _KEYS = tuple(c.key for c in COLUMNS)
@@ -58,10 +56,10 @@ def check_file(
     except SubmissionError as exc:
         code = exc.code if exc.code in CATALOGUE else "file-unreadable"
         detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
-        return Checked(got.sha256, "", (rejected(base, code), [], [NewIssue(code, detail=detail)]))
+        return Checked(got.sha256, "", (rejected(base, code), [], [Issue(code, detail=detail)]))
     except Exception as exc:
         return crashed(base, exc)
-    result = (record, rows, issue_records(sub.issues) + found)
+    result = (record, rows, [*sub.issues, *found])
     return Checked(got.sha256, "", result, data=got.data)
 
 
@@ -134,20 +132,19 @@ _in_column_order = itemgetter(*_KEYS)
 
 def check_rows(
     source: Sequence[reader.SourceRow], sheet: str, date1904: bool, vocab: Vocab
-) -> tuple[list[NewRow], list[NewIssue]]:
+) -> tuple[list[NewRow], list[Issue]]:
     """Validate input rows; every row and every finding becomes a record."""
     rows: list[NewRow] = []
-    issues: list[NewIssue] = []
+    issues: list[Issue] = []
     for src in source:
         checked = validate_row(src.cells, vocab, date1904)
-        findings: tuple[Finding, ...] = (*src.findings, *checked.findings)
+        findings: tuple[Issue, ...] = (*src.findings, *checked.findings)
         ok = not any(_IS_ERROR[f.code] for f in findings) if findings else True
         values: tuple[str, ...] = _in_column_order(checked.values)
         rows.append(NewRow(src.excel_row, values, ok, row_hash(values)))
-        for f in findings:
-            letter = BY_KEY[f.column].letter if f.column in BY_KEY else ""
-            masked = mask_value(letter, f.value)
-            issues.append(NewIssue(f.code, sheet, src.excel_row, letter, f.value, masked, f.detail))
+        for f in findings:  # placed in its sheet and row
+            issues.append(Issue(f.code, "", sheet, src.excel_row, f.column, f.value, f.detail,
+                                f.stage))  # fmt: skip
     return rows, issues
 
 

@@ -6,32 +6,26 @@ Store.add's transaction."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
-from .. import messages
 from ..columns import FIRST_DATA_ROW
+from ..errors import Issue, Stage
 from ..fingerprint import Origin
 
 _LATEST = "\uffff"  # later than any issue time
 _MAX_CHAIN = 1000  # corrections of corrections of one row; a loop would be a bug
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """An info issue for the correction's row `excel_row` (`detail`: the other file and row)."""
-
-    code: str  # row-withdrawn | correction-outdated
-    excel_row: int
-    detail: str
-
-
-def apply_origin(db: sqlite3.Connection, sid: int, issued_at: str, origin: Origin) -> list[Note]:
+def apply_origin(db: sqlite3.Connection, sid: int, issued_at: str, origin: Origin) -> list[Issue]:
     """Retire the source rows of correction `sid` (stored, rows included, in this
-    transaction) or its own rows where a later correction got there first."""
+    transaction) or its own rows where a later correction got there first.
+
+    Returns:
+        An info issue (row-withdrawn, correction-outdated) per row of the correction that
+        changed nothing, naming the other row."""
     own = dict(
         db.execute("SELECT excel_row, id FROM rows WHERE submission_id = ?", (sid,)).fetchall()
     )
-    notes: list[Note] = []
+    notes: list[Issue] = []
     for i, (template, source_row) in enumerate(origin.rows):
         position = FIRST_DATA_ROW + i
         new_row = own.get(position)
@@ -55,7 +49,7 @@ def apply_origin(db: sqlite3.Connection, sid: int, issued_at: str, origin: Origi
                     " WHERE id = ?",
                     (sid, end, new_row),
                 )
-                notes.append(Note("correction-outdated", position, _where(db, end)))
+                notes.append(_note("correction-outdated", position, _where(db, end)))
             continue
         if new_row is not None:
             db.execute(
@@ -69,7 +63,7 @@ def apply_origin(db: sqlite3.Connection, sid: int, issued_at: str, origin: Origi
                 " WHERE id = ?",
                 (sid, end),
             )
-            notes.append(Note("row-withdrawn", position, _where(db, end)))
+            notes.append(_note("row-withdrawn", position, _where(db, end)))
     return notes
 
 
@@ -94,14 +88,14 @@ def _chain_end(db: sqlite3.Connection, row_id: int) -> tuple[int, str]:
     raise RuntimeError(f"row {row_id}: correction chain does not end")
 
 
-def _where(db: sqlite3.Connection, row_id: int) -> str:
-    """Unit, file and row of a row, for the notes' detail."""
+def _where(db: sqlite3.Connection, row_id: int) -> tuple[str, str, int]:
+    """Unit, file name and Excel row of a row: the note's other row."""
     unit, name, excel_row = db.execute(
         "SELECT s.unit, s.file_name, r.excel_row FROM rows r JOIN submissions s"
         " ON s.id = r.submission_id WHERE r.id = ?",
         (row_id,),
     ).fetchone()
-    return messages.SOURCE_LOCATION.format(unit=unit, file=name, row=excel_row)
+    return unit, name, excel_row
 
 
 def retire_resubmitted(db: sqlite3.Connection, sid: int, template: str) -> None:
@@ -113,3 +107,7 @@ def retire_resubmitted(db: sqlite3.Connection, sid: int, template: str) -> None:
         " WHERE status = 'current')",
         (sid, template),
     )
+
+
+def _note(code: str, row: int, other: tuple[str, str, int]) -> Issue:
+    return Issue(code, row=row, stage=Stage.STORE, other=other)

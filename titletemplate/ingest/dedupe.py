@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ..columns import COLUMNS
+from ..errors import Issue, Stage
 from ..vocab import text_key
 from .exclusions import ExclusionEntry, matches
 
@@ -41,23 +42,24 @@ class Candidate:
     values: tuple[str, ...]  # the 12 canonical values in column order
     checked_ok: bool
     row_hash: str
-
-
-@dataclass(frozen=True, slots=True)
-class Derived:
-    """A finding that depends on other rows or on the lists; `other` is the row it refers to."""
-
-    row_id: int
-    code: str
-    column: str  # column key
-    other: int | None = None
+    unit: str = ""  # of its submission: where a duplicate of it says the record came from
+    file_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
     statuses: dict[int, Status]
-    findings: tuple[Derived, ...]
+    findings: tuple[tuple[int, Issue], ...]  # (row_id, the issue found on it)
     sources: tuple[tuple[int, int, Via], ...]  # (row_id, kept_row_id, via)
+
+
+def _found(
+    row: Candidate, code: str, key: str, other: Candidate | None = None
+) -> tuple[int, Issue]:
+    where = None if other is None else (other.unit, other.file_name, other.excel_row)
+    value = row.values[_I[key]]
+    issue = Issue(code, row=row.excel_row, column=key, value=value, stage=Stage.DEDUPE, other=where)
+    return row.row_id, issue
 
 
 def certificate_key(values: Sequence[str]) -> str:
@@ -81,18 +83,18 @@ def resolve(
     (title-revoked); on the e-certificate list → excluded; then duplicates among the rest.
     """
     statuses: dict[int, Status] = {}
-    findings: list[Derived] = []
+    findings: list[tuple[int, Issue]] = []
     pending: list[Candidate] = []
     for row in rows:
         v = row.values
         if revoked and v[_ID] and matches(revoked, v[_ID], v[_CERT], v[_TITLE]):
             statuses[row.row_id] = Status.INVALID
-            findings.append(Derived(row.row_id, "title-revoked", "title_name"))
+            findings.append(_found(row, "title-revoked", "title_name"))
         elif not row.checked_ok:
             statuses[row.row_id] = Status.INVALID
         elif ecert and matches(ecert, v[_ID], v[_CERT], v[_TITLE]):
             statuses[row.row_id] = Status.EXCLUDED
-            findings.append(Derived(row.row_id, "already-e-certified", "cert_no"))
+            findings.append(_found(row, "already-e-certified", "cert_no"))
         else:
             pending.append(row)
     sources = _duplicates(pending, statuses, findings)
@@ -132,7 +134,9 @@ def _via(row: Candidate, kept: Candidate) -> Via:
 
 
 def _duplicates(
-    rows: Sequence[Candidate], statuses: dict[int, Status], findings: list[Derived]
+    rows: Sequence[Candidate],
+    statuses: dict[int, Status],
+    findings: list[tuple[int, Issue]],
 ) -> list[tuple[int, int, Via]]:
     sources: list[tuple[int, int, Via]] = []
     for group in _groups(rows):
@@ -149,7 +153,7 @@ def _duplicates(
                 other = next(f for f in firsts if f is not row)
                 statuses[row.row_id] = Status.INVALID
                 column = "cert_no" if _via(row, other) is Via.CERTIFICATE else "id_number"
-                findings.append(Derived(row.row_id, "duplicate-conflict", column, other.row_id))
+                findings.append(_found(row, "duplicate-conflict", column, other))
                 sources.append((row.row_id, row.row_id, Via.KEPT))
             elif row is kept:
                 statuses[row.row_id] = Status.VALID
@@ -161,6 +165,6 @@ def _duplicates(
                     "duplicate-certificate" if via is Via.CERTIFICATE else "duplicate-person-title"
                 )
                 column = "cert_no" if via is Via.CERTIFICATE else "id_number"
-                findings.append(Derived(row.row_id, code, column, kept.row_id))
+                findings.append(_found(row, code, column, kept))
                 sources.append((row.row_id, kept.row_id, via))
     return sources

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from ..errors import Issue, Stage
 from .dedupe import Status, Via
 from .schema import KEYS
 
@@ -18,21 +18,6 @@ _CURRENT = "SELECT id FROM submissions WHERE status = 'current'"
 _TEMP = ("cur", "cgroup", "pgroup", "link", "hook", "res", "version", "group", "found")
 # Row states before duplicates are looked at, in dedupe.resolve's order of judgement.
 _PENDING, _REVOKED, _INVALID, _ECERT = 0, 1, 2, 3
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """A derived finding with what its issue needs: the row's place and value, and where the
-    row it refers to came from as (unit, file name, Excel row)."""
-
-    row_id: int
-    submission_id: int
-    sheet: str
-    excel_row: int
-    code: str
-    column: str  # column key
-    value: str  # the row's value in `column`
-    other: tuple[str, str, int] | None
 
 
 def _listed(kind: str) -> str:
@@ -233,16 +218,20 @@ def resolve_current(db: sqlite3.Connection) -> tuple[set[int], int]:
     return changed, rounds
 
 
-def findings(db: sqlite3.Connection) -> Iterator[list[Finding]]:
-    """The findings of the last `resolve_current`, in dedupe.resolve's order, BATCH at a time
-    (each batch is read whole, so the caller may write to the store between batches)."""
+def findings(db: sqlite3.Connection) -> Iterator[list[tuple[int, int, Issue]]]:
+    """The findings of the last `resolve_current` as (submission id, row id, issue), in
+    dedupe.resolve's order, BATCH at a time (each batch is read whole, so the caller may
+    write to the store between batches)."""
     last = 0
     while True:
         rows = db.execute(_FINDINGS, (last, BATCH)).fetchall()
         if not rows:
             return
         last = rows[-1][0]
-        yield [Finding(r[1], r[2], r[3], r[4], r[5], r[6], r[7], _other(r[8:])) for r in rows]
+        yield [
+            (r[2], r[1], Issue(r[5], "", r[3], r[4], r[6], r[7], "", Stage.DEDUPE, _other(r[8:])))
+            for r in rows
+        ]
 
 
 def _other(located: tuple[Any, ...]) -> tuple[str, str, int] | None:

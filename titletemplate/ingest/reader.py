@@ -42,11 +42,11 @@ from ..columns import (
     TITLES_SHEET,
     VOCAB_SHEET,
 )
-from ..errors import Issue, SubmissionError
+from ..errors import Issue, Stage, SubmissionError
 from ..fingerprint import (
     Identity,
 )
-from ..normalize import Finding, clean_text, is_blank
+from ..normalize import clean_text, is_blank
 from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet
 from ..ooxml.zipparts import Package
 from ..privacy import mask_ids_in_text
@@ -71,7 +71,7 @@ class SourceRow:
 
     excel_row: int  # 1-based row number the clerk sees
     cells: tuple[object, ...]
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Issue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +282,7 @@ def _source_rows(values: Sequence[Sequence[object]], scan: SheetScan) -> tuple[S
 def _rows_of(
     numbered: Iterable[tuple[int, Sequence[object]]],
     cells: Watched,
-    merged: Mapping[int, list[Finding]],
+    merged: Mapping[int, list[Issue]],
 ) -> tuple[SourceRow, ...]:
     watched_rows = {row for row, _ in cells}
     rows: list[SourceRow] = []
@@ -304,14 +304,15 @@ def _rows_of(
 
 def _merge_findings(
     merges: Sequence[Merge], first: int, last: int, budget: int
-) -> dict[int, list[Finding]]:
+) -> dict[int, list[Issue]]:
     """row (first..last) -> one finding per merged range that touches the input block in
     that row; at most `budget` findings."""
-    out: dict[int, list[Finding]] = {}
+    out: dict[int, list[Issue]] = {}
     for merge in merges:
         if merge.first_col >= WIDTH or merge.last_row < FIRST_DATA_ROW:
             continue
-        finding = Finding("row-merged-cells", COLUMNS[merge.first_col].key, merge.ref)
+        key, stage = COLUMNS[merge.first_col].key, Stage.NORMALISE
+        finding = Issue("row-merged-cells", column=key, value=merge.ref, stage=stage)
         for row in range(
             max(merge.first_row, first, FIRST_DATA_ROW), min(merge.last_row, last) + 1
         ):

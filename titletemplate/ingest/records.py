@@ -1,4 +1,5 @@
-"""The records the store takes (New*) and gives back (Stored*, InvalidRow, RowLocation)."""
+"""The records the store takes (New*) and gives back (Stored*, InvalidRow, RowLocation); its
+issues are errors.Issue both ways."""
 
 from __future__ import annotations
 
@@ -31,20 +32,6 @@ class NewRow:
 
 
 @dataclass(frozen=True, slots=True)
-class NewIssue:
-    """An issue to store; `excel_row` links row issues to their row."""
-
-    code: str
-    sheet: str = ""
-    excel_row: int | None = None
-    column: str = ""  # letter
-    value: str = ""
-    value_masked: str = ""
-    detail: str = ""
-    row_id: int | None = None  # derived issues only
-
-
-@dataclass(frozen=True, slots=True)
 class StoredSubmission:
     id: int
     path: str
@@ -57,21 +44,6 @@ class StoredSubmission:
     status: str  # current | superseded | rejected
     code: str
     superseded_by: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class StoredIssue:
-    submission_id: int
-    unit: str
-    path: str
-    file_name: str
-    code: str
-    sheet: str
-    row: int | None
-    column: str
-    value: str
-    value_masked: str
-    detail: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,19 +7,22 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
-from ..errors import CATALOGUE, StoreError
+from .. import messages
+from ..columns import BY_KEY
+from ..errors import CATALOGUE, Issue, Stage, StoreError
 from ..fingerprint import parse_origin
+from ..privacy import mask_value
 from ..vocab import text_key
 from . import dedupesql, ledger
 from .correction import apply_origin, retire_resubmitted
 from .dedupe import Candidate, certificate_key, person_title_key
-from .dedupesql import Finding
 from .exclusions import ExclusionEntry, ExclusionKind
-from .records import NewIssue, NewRow, NewSubmission, StoredSubmission
+from .records import NewRow, NewSubmission, StoredSubmission
 from .schema import KEYS, SCHEMA_VERSION, TEXT_KEY_FUNCTION, UPPER_FUNCTION, migration
 from .storeread import StoreReader, prefixed
 
@@ -156,7 +159,7 @@ class Store(StoreReader):
         return {r[0]: StoredSubmission(*r) for r in self._select_in(sql, ids)}
 
     def add(
-        self, sub: NewSubmission, rows: Iterable[NewRow], issues: Iterable[NewIssue]
+        self, sub: NewSubmission, rows: Iterable[NewRow], issues: Iterable[Issue]
     ) -> tuple[int, tuple[StoredSubmission, ...]]:
         """Store one file in one transaction; a current submission of the same template is
         superseded (its rows leave the current set and stay in history). `rows` is consumed
@@ -216,14 +219,13 @@ class Store(StoreReader):
                     for r in rows
                 ),
             )
-            self._insert_issues(db, [(new_id, None, _origin(i), i) for i in issues])
+            self._insert_issues(db, [(new_id, None, i) for i in issues])
             origin = parse_origin(sub.corrects, sub.source_rows)
             if origin is not None and status == "current":
                 notes = apply_origin(db, new_id, sub.issued_at, origin)
-                self._insert_issues(db, [
-                    (new_id, None, "row", NewIssue(n.code, sub.sheet, n.excel_row, detail=n.detail))
-                    for n in notes
-                ])  # fmt: skip
+                self._insert_issues(
+                    db, [(new_id, None, replace(n, sheet=sub.sheet)) for n in notes]
+                )
         return new_id, superseded
 
     def _supersede(
@@ -244,38 +246,25 @@ class Store(StoreReader):
                 "UPDATE submissions SET status = 'superseded', superseded_by = ? WHERE id = ?",
                 (new_id, s.id),
             )
-            self._insert_issues(db, [(s.id, None, "file", NewIssue("submission-superseded"))])
+            superseded = Issue("submission-superseded", stage=Stage.STORE)
+            self._insert_issues(db, [(s.id, None, superseded)])
         if older:
             retire_resubmitted(db, new_id, sub.template_id)
         return tuple(older)
 
     @staticmethod
     def _insert_issues(
-        db: sqlite3.Connection, items: Iterable[tuple[int, int | None, str, NewIssue]]
+        db: sqlite3.Connection, items: Iterable[tuple[int, int | None, Issue]]
     ) -> None:
-        """Row id None: the issue's row of its submission, if it has one, found through the
-        (submission_id, excel_row) index (no map of a large file's rows in memory)."""
+        """(submission id, row id, issue). Row id None: the issue's row of its submission, if
+        it has one, found through the (submission_id, excel_row) index (no map of a large
+        file's rows in memory)."""
         db.executemany(
             "INSERT INTO issues (submission_id, row_id, origin, code, severity, sheet, row,"
             ' "column", value, value_masked, detail) VALUES (?1, COALESCE(?2, (SELECT id'
             " FROM rows WHERE submission_id = ?1 AND excel_row = ?7)), ?3, ?4, ?5, ?6, ?7, ?8,"
             " ?9, ?10, ?11)",
-            [
-                (
-                    sid,
-                    row_id,
-                    origin,
-                    i.code,
-                    str(CATALOGUE[i.code].severity),
-                    i.sheet,
-                    i.excel_row,
-                    i.column,
-                    i.value,
-                    i.value_masked,
-                    i.detail,
-                )
-                for sid, row_id, origin, i in items
-            ],
+            [(sid, row_id, *_stored(i)) for sid, row_id, i in items],
         )
 
     # --- exclusion lists ---------------------------------------------------------------
@@ -310,19 +299,20 @@ class Store(StoreReader):
         """Every row of every current submission, in arrival order (all in memory: for tests
         and small stores; `recompute` does not use it)."""
         return [
-            Candidate(r[0], r[1], r[2], tuple(r[3:15]), r[15] == "valid", r[16])
+            Candidate(r[0], r[1], r[2], tuple(r[3:15]), r[15] == "valid", *r[16:])
             for r in self._db.execute(
                 f"SELECT r.id, r.submission_id, r.excel_row, {prefixed('r')}, r.checked,"
-                " r.row_hash FROM rows r JOIN submissions s ON s.id = r.submission_id"
+                " r.row_hash, s.unit, s.file_name FROM rows r"
+                " JOIN submissions s ON s.id = r.submission_id"
                 " WHERE s.status = 'current' AND r.retired = ''"
                 " ORDER BY r.submission_id, r.excel_row"
             )
         ]
 
-    def recompute(self, describe: Callable[[Finding], NewIssue]) -> set[int]:
+    def recompute(self) -> set[int]:
         """Judge every current row again (lists, then duplicates; see dedupe.py) and store its
-        status, its source and its derived issue, which `describe` words. One transaction; the
-        work happens in SQLite's temporary tables, so memory does not grow with the rows.
+        status, its source and its derived issue. One transaction; the work happens in
+        SQLite's temporary tables, so memory does not grow with the rows.
 
         Returns:
             The submissions with at least one row whose status changed.
@@ -330,9 +320,7 @@ class Store(StoreReader):
         with self._transaction() as db:
             changed, _ = dedupesql.resolve_current(db)
             for batch in dedupesql.findings(db):
-                self._insert_issues(
-                    db, [(f.submission_id, f.row_id, "derived", describe(f)) for f in batch]
-                )
+                self._insert_issues(db, batch)
             dedupesql.drop(db)
         return changed
 
@@ -341,5 +329,15 @@ class Store(StoreReader):
             ledger.record_corrections(db, issued)
 
 
-def _origin(issue: NewIssue) -> str:
-    return "row" if issue.excel_row is not None else "file"
+def _stored(i: Issue) -> tuple[object, ...]:
+    """An issue as its row of the issues table stores it (the schema predates errors.Issue):
+    origin, code, severity, sheet, row, column letter, value, masked value, detail."""
+    origin = "derived" if i.stage is Stage.DEDUPE else "file" if i.row is None else "row"
+    letter = BY_KEY[i.column].letter if i.column is not None else ""
+    detail = i.detail
+    if i.other is not None:
+        unit, file_name, row = i.other
+        detail = messages.SOURCE_LOCATION.format(unit=unit, file=file_name, row=row)
+    severity = str(CATALOGUE[i.code].severity)
+    return (origin, i.code, severity, i.sheet, i.row, letter, i.value,
+            mask_value(letter, i.value), detail)  # fmt: skip

@@ -7,16 +7,41 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from ..columns import BY_LETTER
+from ..errors import CATALOGUE, Issue, Scope, Stage
+from ..rules import RULES
 from . import ledger
 from .dedupe import Status
-from .records import InvalidRow, RowLocation, StoredIssue
+from .records import InvalidRow, RowLocation
 from .schema import KEYS
 
 _CHUNK = 900
 ISSUE_COLS = (
-    'i.submission_id, s.unit, s.path, s.file_name, i.code, i.sheet, i.row, i."column",'
-    " i.value, i.value_masked, i.detail"
+    'i.origin, i.code, s.file_name, i.sheet, i.row, i."column", i.value, i.detail, s.unit, s.path'
 )
+_STORE_CODES = frozenset({"submission-superseded", "row-withdrawn", "correction-outdated"})
+_RULE_CODES = frozenset(r.code for r in RULES)
+
+
+def stored_issue(r: tuple[Any, ...]) -> Issue:
+    """An issue from its row of the issues table (ISSUE_COLS): the one place stored issues
+    become errors.Issue. The table keeps the column letter and the origin (file, row,
+    derived); the key and the stage follow from them and the code. Its detail already words
+    any other row the issue is about."""
+    origin, code, file_name, sheet, row, letter, value, detail, unit, path = r
+    column = BY_LETTER[letter].key if letter in BY_LETTER else None
+    return Issue(code, file_name, sheet, row, column, value, detail, _stage(origin, code),
+                 unit=unit, path=path)  # fmt: skip
+
+
+def _stage(origin: str, code: str) -> Stage:
+    if origin == "derived":
+        return Stage.DEDUPE
+    if code in _STORE_CODES:
+        return Stage.STORE
+    if CATALOGUE[code].scope in (Scope.FILE, Scope.SHEET):
+        return Stage.FILE
+    return Stage.VALIDATE if code in _RULE_CODES else Stage.NORMALISE
 
 
 def prefixed(alias: str) -> str:
@@ -50,14 +75,14 @@ class StoreReader:
             out[sid]["withdrawn"] = n
         return out
 
-    def issues(self, ids: Iterable[int]) -> list[StoredIssue]:
+    def issues(self, ids: Iterable[int]) -> list[Issue]:
         """Issues of these submissions: by submission, file-level first, then by row."""
         sql = (
             f"SELECT {ISSUE_COLS} FROM issues i JOIN submissions s ON s.id = i.submission_id"
             " WHERE i.submission_id IN ({ids})"
             " ORDER BY i.submission_id, i.row IS NOT NULL, i.row, i.id"
         )
-        return [StoredIssue(*r) for r in self._select_in(sql, ids)]
+        return [stored_issue(r) for r in self._select_in(sql, ids)]
 
     def invalid_rows(self, ids: Iterable[int]) -> list[InvalidRow]:
         """The current invalid rows of these submissions, in arrival order."""
@@ -72,15 +97,15 @@ class StoreReader:
             for r in self._select_in(sql, ids)
         ]
 
-    def row_issues(self, row_ids: Iterable[int]) -> dict[int, list[StoredIssue]]:
+    def row_issues(self, row_ids: Iterable[int]) -> dict[int, list[Issue]]:
         """Issues attached to these rows."""
         sql = (
             f"SELECT i.row_id, {ISSUE_COLS} FROM issues i"
             " JOIN submissions s ON s.id = i.submission_id WHERE i.row_id IN ({ids}) ORDER BY i.id"
         )
-        out: dict[int, list[StoredIssue]] = {}
+        out: dict[int, list[Issue]] = {}
         for r in self._select_in(sql, row_ids):
-            out.setdefault(r[0], []).append(StoredIssue(*r[1:]))
+            out.setdefault(r[0], []).append(stored_issue(r[1:]))
         return out
 
     def _select_in(self, sql: str, ids: Iterable[int]) -> Iterator[tuple[Any, ...]]:
@@ -138,10 +163,10 @@ class StoreReader:
     def open_submissions(self) -> set[int]:
         return ledger.open_submissions(self._db)
 
-    def open_issues(self) -> list[StoredIssue]:
+    def open_issues(self) -> list[Issue]:
         """The errors still open in the campaign, by unit, file and row."""
         sql = f"SELECT {ISSUE_COLS}{ledger.OPEN_ISSUES}"
-        return [StoredIssue(*r) for r in self._db.execute(sql)]
+        return [stored_issue(r) for r in self._db.execute(sql)]
 
     def latest_corrections(self) -> dict[str, ledger.IssuedCorrection]:
         return ledger.latest_corrections(self._db)

@@ -10,8 +10,8 @@ from operator import itemgetter
 from .. import checks, normalize
 from ..checks import RowData
 from ..columns import COLUMNS
-from ..errors import Severity
-from ..normalize import Finding, normalize_row
+from ..errors import Issue, Severity, Stage
+from ..normalize import normalize_row
 from ..vocab import Vocab
 from .rulerun import evaluate
 
@@ -24,7 +24,7 @@ class CheckedRow:
     """A validated row: canonical values, findings, and whether any finding is an error."""
 
     values: dict[str, str]
-    findings: tuple[Finding, ...]
+    findings: tuple[Issue, ...]
 
     @property
     def ok(self) -> bool:
@@ -94,7 +94,10 @@ def validate_row(raw: Sequence[object], vocab: Vocab, date1904: bool = False) ->
     for rule, detail in evaluate(row, vocab):
         if rule.target in broken:
             continue  # the cell itself is unusable; its finding already says why
-        findings.append(Finding(rule.code, rule.target, values[rule.target], detail))
+        findings.append(
+            Issue(rule.code, column=rule.target, value=values[rule.target], detail=detail,
+                  stage=Stage.VALIDATE)
+        )  # fmt: skip
     return CheckedRow(canonicalize(values, vocab), tuple(findings))
 
 

@@ -13,11 +13,12 @@ from .errorbook import write_errors
 from .outputs import start_consolidated, start_corrections
 from .report import (
     FileSummary,
-    ReportIssue,
     Totals,
+    letter,
+    message,
     office_map,
     office_of,
-    report_issue,
+    shown,
     totals,
     write_report_json,
 )
@@ -25,15 +26,16 @@ from .summary import write_summary
 
 __all__ = [
     "FileSummary",
-    "ReportIssue",
     "StatusFiles",
     "Totals",
     "correction_file",
     "expected_units",
+    "letter",
+    "message",
     "office_map",
     "office_of",
-    "report_issue",
     "report_status",
+    "shown",
     "start_consolidated",
     "start_corrections",
     "totals",

@@ -11,9 +11,9 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from .. import messages
-from ..columns import BY_LETTER, COLUMNS, FIRST_DATA_ROW
+from ..columns import BY_KEY, COLUMNS, FIRST_DATA_ROW
+from ..errors import Issue
 from ..fingerprint import Origin
-from ..ingest.records import StoredIssue
 from ..privacy import mask_ids_in_text, mask_value
 from ..template.build import build_template, safe_file_name
 from ..template.stampfill import build_filled
@@ -28,7 +28,7 @@ class CorrectionRow:
     """An invalid row to send back: its values and the issues found on it."""
 
     values: tuple[str, ...]  # 12 values in column order
-    issues: tuple[StoredIssue, ...]
+    issues: tuple[Issue, ...]
     source: tuple[str, int] = ("", 0)  # (template id, Excel row) of the row it comes from
 
 
@@ -52,16 +52,12 @@ def marks_for(
     marks: dict[tuple[int, str], list[str]] = {}
     for i, row in enumerate(rows):
         for issue in row.issues:
-            column = BY_LETTER.get(issue.column)
-            if column is None:
+            if issue.column is None:
                 continue
-            value = (
-                (issue.value_masked or mask_value(issue.column, issue.value))
-                if mask_ids
-                else issue.value
-            )
-            fields = {"file": issue.file_name, "sheet": issue.sheet, "row": FIRST_DATA_ROW + i}
-            fields |= {"column": issue.column, "header": column.header, "value": value}
+            column = BY_KEY[issue.column]
+            value = mask_value(column.letter, issue.value) if mask_ids else issue.value
+            fields = {"file": issue.file, "sheet": issue.sheet, "row": FIRST_DATA_ROW + i}
+            fields |= {"column": column.letter, "header": column.header, "value": value}
             text = messages.render(issue.code, fields | {"detail": issue.detail})
             marks.setdefault((i, column.key), []).append(
                 mask_ids_in_text(text) if mask_ids else text

@@ -9,26 +9,27 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import messages, sheettexts
-from ..columns import BY_LETTER
-from ..errors import CATALOGUE
+from ..columns import BY_KEY
+from ..errors import CATALOGUE, Issue
 from ..files import atomic_open
 from ..ooxml import fastxlsx
 from .printing import fit_widths, page
-from .report import _PINNED, FileSummary, ReportIssue, _Book, _xlsx_errors, sheet_name
+from .report import _PINNED, FileSummary, _Book, _xlsx_errors, letter, message, sheet_name
 
 _MESSAGE_WIDTH = 60  # the message column wraps rather than widen the page past this
 
 
 def write_errors(
     path: Path,
-    issues: Sequence[ReportIssue],
+    issues: Sequence[Issue],
     files: Sequence[FileSummary],
-    campaign_open: Sequence[ReportIssue] = (),
+    campaign_open: Sequence[Issue] = (),
+    mask_ids: bool = True,
 ) -> Path:
     """errors.xlsx: a summary sheet (per unit, per code), one sheet per unit with this run's
     issues, then the errors still open in the whole campaign (`campaign_open`), whichever
-    run found them."""
-    by_unit: dict[str, list[ReportIssue]] = {}
+    run found them; every issue as report.shown gives it."""
+    by_unit: dict[str, list[Issue]] = {}
     for r in issues:
         by_unit.setdefault(r.unit or sheettexts.NO_UNIT, []).append(r)
     used: set[str] = set()
@@ -41,7 +42,7 @@ def write_errors(
         if campaign_open:
             sheets.append((sheettexts.CAMPAIGN_OPEN_SHEET, list(campaign_open)))
         for unit, items in sheets:
-            rows = [_issue_cells(r) for r in items]
+            rows = [_issue_cells(i, mask_ids) for i in items]
             widths = fit_widths([sheettexts.ERRORS_HEADERS, *rows], len(sheettexts.ERRORS_HEADERS),
                                 maximum=_MESSAGE_WIDTH)  # fmt: skip
             columns = [(i, i, w, fastxlsx.NORMAL) for i, w in enumerate(widths)]
@@ -53,27 +54,24 @@ def write_errors(
     return path
 
 
-def _issue_cells(r: ReportIssue) -> list[object]:
-    i = r.issue
-    header = BY_LETTER[i.column].header if i.column in BY_LETTER else ""
+def _issue_cells(i: Issue, mask_ids: bool) -> list[object]:
+    header = BY_KEY[i.column].header if i.column is not None else ""
     severity = messages.SEVERITY_NAMES[str(i.severity)]
     return [
-        r.unit,
-        r.file_name,
+        i.unit,
+        i.file,
         i.sheet,
         i.row,
-        i.column,
+        letter(i.column),
         header,
         i.value,
         i.code,
         severity,
-        r.message,
+        message(i, mask_ids),
     ]
 
 
-def _summary(
-    ws: fastxlsx.Sheet, issues: Sequence[ReportIssue], files: Sequence[FileSummary]
-) -> None:
+def _summary(ws: fastxlsx.Sheet, issues: Sequence[Issue], files: Sequence[FileSummary]) -> None:
     _Book.row(ws, 0, sheettexts.SUMMARY_UNIT_HEADERS, fastxlsx.BOLD)
     per_unit: dict[str, list[int]] = {}
     for f in files:
@@ -94,7 +92,7 @@ def _summary(
     _Book.row(ws, r, [sheettexts.SUMMARY_TOTAL, *total, len(issues)], fastxlsx.BOLD)
     r += 2
     _Book.row(ws, r, sheettexts.SUMMARY_CODE_HEADERS, fastxlsx.BOLD)
-    for code, n in sorted(Counter(x.issue.code for x in issues).items()):
+    for code, n in sorted(Counter(i.code for i in issues).items()):
         r += 1
         severity = messages.SEVERITY_NAMES[str(CATALOGUE[code].severity)]
         _Book.row(ws, r, [code, severity, n])

@@ -14,10 +14,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from ..errors import Issue
 from ..files import write_bytes_atomic
 from ..fingerprint import Origin, template_id
 from ..ingest.ledger import IssuedCorrection
-from ..ingest.records import StoredIssue
 from ..ingest.store import Store
 from ..vocab import Unit, Vocab
 from ..workers import Handover, hand_over, start_pool, state, take_over
@@ -180,8 +180,6 @@ def _plain(row: CorrectionRow) -> _PlainRow:
 def _correct_in_worker(unit: Unit, plain: list[_PlainRow], path: Path, issued_at: str) -> None:
     """Pool task: one unit's correction workbook."""
     vocab, key, opts = state()
-    rows = [
-        CorrectionRow(v, tuple(StoredIssue(*i) for i in issues), src) for v, issues, src in plain
-    ]
+    rows = [CorrectionRow(v, tuple(Issue(*i) for i in issues), src) for v, issues, src in plain]
     data = correction_bytes(vocab, unit, key, rows, issued_at=issued_at, **opts)
     write_bytes_atomic(path, data)

@@ -10,12 +10,12 @@ import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any, TypedDict, cast
 
 from .. import messages, sheettexts
-from ..columns import BY_KEY, BY_LETTER, COLUMNS
+from ..columns import BY_KEY, COLUMNS
 from ..errors import Issue, TemplateError
 from ..files import atomic_open
 from ..ooxml import fastxlsx
@@ -67,42 +67,27 @@ class Totals(TypedDict):
     outdated_rows: int
 
 
-@dataclass(frozen=True, slots=True)
-class ReportIssue:
-    """An issue placed in a unit and file, with its Chinese message (IDs masked if asked)."""
-
-    unit: str
-    file_name: str
-    issue: Issue  # issue.file is the path; issue.value is masked if asked
-    message: str
+def letter(column: str | None) -> str:
+    """The column letter of a column key, "" for none: how every report names a column."""
+    return "" if column is None else BY_KEY[column].letter
 
 
-def report_issue(
-    *,
-    unit: str,
-    path: str,
-    file_name: str,
-    code: str,
-    sheet: str = "",
-    row: int | None = None,
-    column: str = "",
-    value: str = "",
-    value_masked: str | None = None,
-    detail: str = "",
-    mask_ids: bool = True,
-) -> ReportIssue:
-    """Build the issue and render its message."""
-    shown = (
-        (mask_value(column, value) if value_masked is None else value_masked) if mask_ids else value
-    )
-    header = BY_LETTER[column].header if column in BY_LETTER else ""
-    fields = {"file": file_name, "sheet": sheet, "row": row, "column": column}
-    fields |= {"header": header, "value": shown, "detail": detail}
-    message = messages.render(code, fields)
-    if mask_ids:
-        message, detail = mask_ids_in_text(message), mask_ids_in_text(detail)
-    issue = Issue(code, path, sheet, row, column, shown, detail)
-    return ReportIssue(unit, file_name, issue, message)
+def shown(issue: Issue, mask_ids: bool = True) -> Issue:
+    """The issue as reports show it: its value and detail with ID numbers masked if asked."""
+    if not mask_ids:
+        return issue
+    value = mask_value(letter(issue.column), issue.value)
+    return replace(issue, value=value, detail=mask_ids_in_text(issue.detail))
+
+
+def message(issue: Issue, mask_ids: bool = True) -> str:
+    """The Chinese message of a shown issue (ID numbers masked if asked)."""
+    column = letter(issue.column)
+    header = BY_KEY[issue.column].header if issue.column is not None else ""
+    fields = {"file": issue.file, "sheet": issue.sheet, "row": issue.row, "column": column}
+    fields |= {"header": header, "value": issue.value, "detail": issue.detail}
+    text = messages.render(issue.code, fields)
+    return mask_ids_in_text(text) if mask_ids else text
 
 
 def totals(files: Sequence[FileSummary]) -> Totals:
@@ -127,34 +112,35 @@ def totals(files: Sequence[FileSummary]) -> Totals:
 def write_report_json(
     path: Path,
     files: Sequence[FileSummary],
-    issues: Sequence[ReportIssue],
+    issues: Sequence[Issue],
     total: Totals,
     missing_units: Sequence[str],
     mask_ids: bool = True,
     campaign: Mapping[str, int] | None = None,
-    campaign_open: Sequence[ReportIssue] = (),
+    campaign_open: Sequence[Issue] = (),
 ) -> Path:
-    """report.json: this run's files, issues and totals, the units still missing, and the
-    whole campaign after this run (`campaign`: status.json's totals; the errors still open)."""
+    """report.json: this run's files, issues (as `shown` gives them) and totals, the units
+    still missing, and the whole campaign after this run (`campaign`: status.json's totals;
+    the errors still open)."""
     # A clerk may name a file after a person (name + ID number): paths are masked too.
-    shown = mask_ids_in_text if mask_ids else str
+    where = mask_ids_in_text if mask_ids else str
 
-    def listed(found: Sequence[ReportIssue]) -> list[dict[str, object]]:
+    def listed(found: Sequence[Issue]) -> list[dict[str, object]]:
         return [
             {
-                "code": r.issue.code,
-                "severity": str(r.issue.severity),
-                "file": shown(r.issue.file),
-                "sheet": r.issue.sheet,
-                "row": r.issue.row,
-                "column": r.issue.column,
-                "message": r.message,
+                "code": i.code,
+                "severity": str(i.severity),
+                "file": where(i.path),
+                "sheet": i.sheet,
+                "row": i.row,
+                "column": letter(i.column),
+                "message": message(i, mask_ids),
             }
-            for r in found
+            for i in found
         ]
 
     data: dict[str, object] = {
-        "files": [{**f, "path": shown(f["path"])} for f in files],
+        "files": [{**f, "path": where(f["path"])} for f in files],
         "issues": listed(issues),
         "totals": dict(total),
         "missing_units": list(missing_units),
