@@ -58,10 +58,17 @@ class Identity:
         return {k: v for k, v in asdict(self).items() if v or k not in OPTIONAL_FIELDS}
 
     def rows(self) -> list[tuple[str, str]]:
-        """(field, value) pairs in sheet order."""
-        return list(self.set_fields().items())
+        """(field, value) pairs in sheet order; a value longer than a cell holds (a large
+        correction's source_rows) continues in rows of the same field name."""
+        out: list[tuple[str, str]] = []
+        for field, value in self.set_fields().items():
+            parts = [value[i : i + CELL_PART] for i in range(0, len(value), CELL_PART)]
+            out += [(field, part) for part in parts or [""]]
+        return out
 
 
+# Excel holds at most 32,767 characters in a cell; the checksum sheet's parts stay below that.
+CELL_PART = 32_000
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Identity))
 # Fields left out of the payload, the sheet and the JSON when empty, so that templates issued
 # before they existed keep their payload and signature.
@@ -157,14 +164,15 @@ def verify_identity(identity: Identity, key: Ed25519PublicKey) -> bool:
 
 
 def identity_from_rows(rows: Sequence[Sequence[object]]) -> Identity | None:
-    """Parse the checksum sheet's (field, value) rows; None when a field is missing."""
+    """Parse the checksum sheet's (field, value) rows, joining the rows a long value continues
+    in (Identity.rows); None when a field is missing."""
     found: dict[str, str] = {}
     for row in rows:
         if len(row) >= 2 and isinstance(row[0], str) and row[0] in FIELD_NAMES:
             value = row[1]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)  # a re-save may turn a digit-only text cell into a number
-            found[row[0]] = "" if value is None else str(value)
+            found[row[0]] = found.get(row[0], "") + ("" if value is None else str(value))
     if not _complete(found):
         return None
     return Identity(**found)

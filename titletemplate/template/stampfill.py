@@ -43,7 +43,7 @@ from xlsxwriter.vml import Vml
 
 from ..columns import CHECK_LETTER, COLUMNS, DATA_SHEET
 from ..errors import TemplateError
-from ..fingerprint import Origin, make_identity
+from ..fingerprint import CELL_PART, Origin, make_identity
 from ..keys import sheet_password
 from ..vocab import Unit, Vocab
 from . import xlsxinternals as xi
@@ -230,8 +230,8 @@ def fill(
     if parts is None or frame is None:
         return None
     values = unit_strings(identity)
-    if len(values) != len(probe.unit_values):
-        return None
+    if len(values) != len(probe.unit_values) or max(map(len, values)) > CELL_PART:
+        return None  # a value the checksum sheet continues over rows: the probe has one row
     swap = dict(zip(probe.unit_values, values, strict=True))
     strings = {swap.get(s, s): i for s, i in probe.strings.items()}
     own = _render(frame, strings, vocab, unit, prefill, marks)
