@@ -128,6 +128,7 @@ MEASURES: dict[str, Callable[..., int | tuple[int, float]]] = {
     "floor": m_floor,
     "naive": m_naive,
     **{f"read_{v}": (lambda f, w, v=v: shapes.m_read(f, w, v)) for v in shapes.READ_VARIANTS},
+    **{f"scan_{v}": (lambda f, w, v=v: shapes.m_scan(f, w, v)) for v in shapes.READ_VARIANTS},
     **{f"write_{v}": (lambda f, w, v=v: shapes.m_write(f, w, v)) for v in shapes.WRITE_VARIANTS},
 }
 

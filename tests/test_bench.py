@@ -34,7 +34,7 @@ def test_bench_quick_runs(tmp_path: Path) -> None:
         assert data[part]["ingest"]["rss_mb"] > 0
     assert data["build"]["batch"]["count"] == data["params"]["templates"]
     for shape in ("small", "excel"):  # the same rows read three ways
-        counts = {data["shapes"][shape][f"read_{v}"]["count"] for v in ("ours", "sax", "library")}
+        counts = {data["shapes"][shape][f"read_{v}"]["count"] for v in ("ours", "library")}
         assert counts == {data["small"]["ingest"]["count"]}
     assert data["shapes"]["write"]["fastxlsx"]["count"] == data["small"]["ingest"]["count"]
 

@@ -48,7 +48,6 @@ from ..fingerprint import (
 )
 from ..normalize import clean_text, is_blank
 from ..ooxml.sheetscan import Merge, SheetScan, Watched, cell_ref, scan_sheet
-from ..ooxml.zipparts import Package
 from ..privacy import mask_ids_in_text
 from ..vocab import Vocab
 from . import preflight
@@ -108,7 +107,7 @@ def read_submission(
         data = preflight.check_loaded(source.name, loaded)
     with (
         parser_errors(),
-        Package(data) as zf,
+        zipfile.ZipFile(io.BytesIO(data)) as zf,
         CalamineWorkbook.from_filelike(io.BytesIO(data)) as book_values,
     ):
         opened = open_book(zf, book_values, vocab, public_key, source.name, allow_unsigned)

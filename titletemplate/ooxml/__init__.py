@@ -10,7 +10,6 @@ from __future__ import annotations
 from .fastxlsx import BOLD, MAX_ROWS, NORMAL, TEXT, Page, Sheet, Workbook, XlsxWriteError
 from .saxscan import Merge, SheetScan, cell_ref
 from .sheetscan import FAST_MAX_BYTES, scan_sheet
-from .zipparts import Package
 
 __all__ = [
     "BOLD",
@@ -19,7 +18,6 @@ __all__ = [
     "NORMAL",
     "TEXT",
     "Merge",
-    "Package",
     "Page",
     "Sheet",
     "SheetScan",
