@@ -3,6 +3,7 @@ and header rows repeated, "第 N 页 共 M 页" in the footer, column widths fit
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -39,8 +40,15 @@ def text_width(value: object) -> float:
     """The width of a value in Excel's character units: CJK and other wide characters count
     two (Excel's default font draws them about twice as wide as a digit)."""
     text = value if isinstance(value, str) else str(value)
-    longest = max(text.split("\n"), key=len) if text else ""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    return len(longest) if longest.isascii() else _wide_width(longest)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wide_width(line: str) -> int:
+    """A report's columns repeat their texts (codes, messages, units, titles): each is
+    measured once, not once per cell (~25 µs a cell: ~0.8 s of errors.xlsx for 30,000 rows)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
 
 
 def fit_widths(
