@@ -120,6 +120,35 @@ def test_storing_a_known_file_twice_is_a_programming_error(tmp_path: Path) -> No
             store.add(_sub("a"), [], [])
 
 
+def test_issues_come_back_with_their_stage_column_key_and_file(tmp_path: Path) -> None:
+    found = [
+        Issue("template-vocab-outdated", "a.xlsx", detail="abc"),
+        Issue("rows-outside-input-block", "a.xlsx", "S", 2010),
+        Issue("cell-formula", "", "S", 8, "name", "=A1", stage=Stage.NORMALISE),
+        Issue("row-merged-cells", "", "S", 9, "region_code", "A9:C9", stage=Stage.NORMALISE),
+        Issue("id-number-checksum", "", "S", 9, "id_number", "370102197308291815",
+              stage=Stage.VALIDATE),
+    ]  # fmt: skip
+    with Store(tmp_path / "s.db") as store:
+        first, _ = store.add(_sub("a"), _rows((8, False), (9, False)), found)
+        store.add(_sub("b"), [NewRow(8, VALUES, True, "h8")], [])  # supersedes a
+        store.add(_sub("c", "tpl-2"), [NewRow(8, VALUES, True, "h8")], [])  # duplicates b's
+        store.recompute()
+        back = [(i.code, i.stage, i.row, i.column, i.value, i.file, i.unit, i.path)
+                for i in store.issues([first, 3])]  # fmt: skip
+    assert back == [
+        ("template-vocab-outdated", "file", None, None, "", "a.xlsx", "U1", "/in/a.xlsx"),
+        ("submission-superseded", "store", None, None, "", "a.xlsx", "U1", "/in/a.xlsx"),
+        ("cell-formula", "normalise", 8, "name", "=A1", "a.xlsx", "U1", "/in/a.xlsx"),
+        ("row-merged-cells", "normalise", 9, "region_code", "A9:C9", "a.xlsx", "U1",
+         "/in/a.xlsx"),
+        ("id-number-checksum", "validate", 9, "id_number", "370102197308291815", "a.xlsx",
+         "U1", "/in/a.xlsx"),
+        ("rows-outside-input-block", "file", 2010, None, "", "a.xlsx", "U1", "/in/a.xlsx"),
+        ("duplicate-certificate", "dedupe", 8, "cert_no", "C1", "c.xlsx", "U1", "/in/c.xlsx"),
+    ]  # fmt: skip
+
+
 def test_recomputed_statuses_report_which_submissions_changed(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         a, _ = store.add(_sub("a", "tpl-1"), _rows((8, True)), [])

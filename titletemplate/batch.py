@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .errors import CATALOGUE, Issue, KeyFileError, Severity
+from .errors import Issue, KeyFileError, Severity
 from .files import write_bytes_atomic
 from .ingest import (
     Checked,
@@ -147,7 +147,7 @@ def ingest(
     with tempfile.TemporaryDirectory(prefix="titletemplate-") as workdir:
         found, skipped = find_inputs([Path(p) for p in paths], Path(workdir), passwords)
         inputs = sorted({i.path: i for i in found}.values(), key=lambda i: i.shown)
-        outcomes = [_skipped(s.shown, s.name, s.code, s.detail) for s in skipped]
+        outcomes = [_skipped(s) for s in skipped]
         return _ingest(
             inputs, outcomes, out, store_path, received, lists, expected, vocab, public_key,
             private_key, mask_ids, split_by_office, correction_rows, progress, jobs,
@@ -155,17 +155,11 @@ def ingest(
         )  # fmt: skip
 
 
-def _skipped(shown: str, name: str, code: str, detail: str) -> Outcome:
-    severity = CATALOGUE[code].severity
-    rejected = code if severity is Severity.ERROR else ""
-    return Outcome(
-        shown,
-        name,
-        None,
-        rejected,
-        ((code, detail),),
-        ignored=not rejected and severity is Severity.INFO,
-    )
+def _skipped(issue: Issue) -> Outcome:
+    """An entry find_inputs did not take as a workbook: its issue says why."""
+    rejected = issue.code if issue.severity is Severity.ERROR else ""
+    ignored = not rejected and issue.severity is Severity.INFO
+    return Outcome(issue.path, issue.file, None, rejected, (issue,), ignored=ignored)
 
 
 def _ingest(
@@ -264,7 +258,6 @@ def _ingest_file(
     checked: Checked | None = None,
 ) -> Outcome:
     path, shown, name = given.path, given.shown, given.name
-    notes = [Issue(code, detail=detail) for code, detail in given.notes]
     if checked is None:
         try:
             loaded = read_once(path)
@@ -273,15 +266,15 @@ def _ingest_file(
         else:
             known = store.find(loaded.sha256)
             if known is not None and known.status != "rejected":
-                again = (("file-already-ingested", ""), *given.notes)
+                again = (Issue("file-already-ingested"), *given.notes)
                 return Outcome(shown, name, known.id, notes=again)
             checked = check_file(path, vocab, public_key, loaded=loaded)
     if checked.os_error:
-        note = ("file-unreadable", checked.os_error)
+        note = Issue("file-unreadable", detail=checked.os_error)
         return Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
     known = store.find(checked.sha256)
     if known is not None and known.status != "rejected":
-        again = (("file-already-ingested", ""), *given.notes)
+        again = (Issue("file-already-ingested"), *given.notes)
         return Outcome(shown, name, known.id, notes=again)
     if checked.crash is not None:
         _log.error("unexpected error in %s", name, exc_info=checked.crash)
@@ -289,7 +282,7 @@ def _ingest_file(
         raise RuntimeError("file checked without a result")
     sub, rows, issues = checked.result
     sub = replace(sub, path=shown, file_name=name, received_at=received)
-    sid, superseded = store.add(sub, rows, [*issues, *notes])
+    sid, superseded = store.add(sub, rows, [*issues, *given.notes])
     _keep(store, sub, checked.data)
     return Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
 

@@ -4,7 +4,7 @@ report (this run's files, earlier files whose rows changed status, superseded on
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import Issue
 from .ingest import Store
@@ -19,7 +19,7 @@ class Outcome:
     file_name: str
     submission_id: int | None
     rejected_code: str = ""
-    notes: tuple[tuple[str, str], ...] = ()  # (code, detail) issues not kept in the store
+    notes: tuple[Issue, ...] = ()  # issues not kept in the store
     superseded: tuple[int, ...] = ()
     ignored: bool = False  # not a returned file at all (__MACOSX/, Thumbs.db in an archive)
 
@@ -32,7 +32,7 @@ def file_summaries(store: Store, outcomes: Sequence[Outcome]) -> list[FileSummar
     for o in outcomes:
         c = counts.get(o.submission_id, {}) if o.submission_id is not None else {}
         s = subs.get(o.submission_id) if o.submission_id is not None else None
-        code = o.rejected_code or (o.notes[0][0] if o.notes else "")
+        code = o.rejected_code or (o.notes[0].code if o.notes else "")
         if not code and s is not None and s.status == "superseded":
             code = "submission-superseded"  # a later file of this batch replaced it
         valid, invalid = c.get("valid", 0), c.get("invalid", 0)
@@ -74,8 +74,8 @@ def run_issues(
     seen: set[int] = set()
     for o in outcomes:
         unit = subs[o.submission_id].unit if o.submission_id in subs else ""
-        for code, detail in o.notes:
-            add(Issue(code, o.file_name, detail=detail, unit=unit, path=o.path))
+        for note in o.notes:
+            add(replace(note, file=o.file_name, unit=unit, path=o.path))
         if o.submission_id is not None and o.submission_id not in seen:
             seen.add(o.submission_id)
             for i in store.issues([o.submission_id]):  # one file's at a time, not all at once

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import Issue
 from . import officecrypt, preflight
 from .inputs import find_input_files
 from .members import (
@@ -42,24 +43,15 @@ class Input:
     path: Path
     shown: str  # report path: the path given, or "/in/X.zip › dir/01.xlsx"
     name: str  # report file name: the file's name, or "X.zip › dir/01.xlsx"
-    notes: tuple[tuple[str, str], ...] = ()  # (code, detail) findings recorded with the file
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """An entry that is not checked as a workbook, with the code that says why."""
-
-    shown: str
-    name: str
-    code: str
-    detail: str = ""
+    notes: tuple[Issue, ...] = ()  # findings recorded with the file (archive, bundle)
 
 
 def find_inputs(
     paths: Sequence[str | Path], workdir: Path, passwords: Sequence[str] = ()
-) -> tuple[list[Input], list[Skipped]]:
+) -> tuple[list[Input], list[Issue]]:
     """The workbooks among `paths` (folders walked, archives expanded into `workdir`, a private
-    folder the caller removes afterwards) and every other entry as a Skipped with its code.
+    folder the caller removes afterwards) and an issue for every other entry (its `file` the
+    report name, its `path` the report path), with the code that says why it was skipped.
 
     Passwords are tried in turn on encrypted archives and Office-encrypted workbooks; they
     are never recorded."""
@@ -83,13 +75,13 @@ class _Expander:
         self.workdir = workdir
         self.passwords = tuple(passwords)
         self.inputs: list[Input] = []
-        self.skipped: list[Skipped] = []
+        self.skipped: list[Issue] = []
         self._count = 0
         # bundle (as shown) -> its files as manifest.csv lists them -> (route, sha256)
         self._manifests: dict[str, dict[str, tuple[str, str]]] = {}
 
     def skip(self, shown: str, name: str, code: str, detail: str = "") -> None:
-        self.skipped.append(Skipped(shown, name, code, detail))
+        self.skipped.append(Issue(code, name, detail=detail, path=shown))
 
     def scratch(self) -> Path:
         """A new numbered file name in the private folder (a member's own name is never used)."""
@@ -122,9 +114,7 @@ class _Expander:
             return False
         return True
 
-    def workbook(
-        self, source: Path, shown: str, name: str, notes: tuple[tuple[str, str], ...] = ()
-    ) -> None:
+    def workbook(self, source: Path, shown: str, name: str, notes: tuple[Issue, ...] = ()) -> None:
         """A `.xlsx`: checked where it is, or, encrypted, decrypted into the private folder."""
         if self.passwords and _is_ole(source):
             data = source.read_bytes()
@@ -167,15 +157,15 @@ class _Expander:
         inside = shown + SEPARATOR
         added = []
         for i in self.inputs[before[0] :]:
-            notes: tuple[tuple[str, str], ...] = (("archive-renamed", ""),) if renamed else ()
+            notes: tuple[Issue, ...] = (Issue("archive-renamed"),) if renamed else ()
             route, sha = listed.get(i.shown.removeprefix(inside), ("", ""))
             if route:  # provenance: the name it arrived under one level down
-                notes += (("bundle-route", route),)
+                notes += (Issue("bundle-route", detail=route),)
             if sha and _sha256(i.path) != sha:
-                notes += (("bundle-file-changed", sha[:12]),)
+                notes += (Issue("bundle-file-changed", detail=sha[:12]),)
             added.append(Input(i.path, i.shown, i.name, (*i.notes, *notes)))
         self.inputs[before[0] :] = added
-        shown_here = [e.shown for e in added] + [e.shown for e in self.skipped[before[1] :]]
+        shown_here = [e.shown for e in added] + [e.path for e in self.skipped[before[1] :]]
         present = {e.removeprefix(inside) for e in shown_here}
         for file in sorted(set(listed) - present):
             self.skip(inside + file, name + SEPARATOR + file, "bundle-file-missing")
@@ -211,7 +201,7 @@ class _Expander:
                 head = fh.read(preflight.MAX_FILE_BYTES)
             self.skip(shown, name, preflight.magic_code(base.name, head) or code)
         else:
-            notes = (("archive-member-duplicate", ""),) if member.copy > 1 else ()
+            notes = (Issue("archive-member-duplicate"),) if member.copy > 1 else ()
             self.workbook(target, shown, name, notes)
 
 
