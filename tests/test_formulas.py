@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from titletemplate import formulas as fx
 from titletemplate import idpattern
@@ -45,7 +48,6 @@ WEIGHTED = (
 )
 KEY = '$G8&"|"&$H8'
 PAIR = '$G8&"|"&$H8&"|"&I8'
-ESCAPED = 'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(Q8,"~","~~"),"*","~*"),"?","~?")'
 
 EXPECTED = {
     "present": 'D8<>""',
@@ -117,18 +119,33 @@ def test_every_builder_passes_the_lint(name: str) -> None:
     assert fx.lint(BUILDERS[name](CTX), limit=None) == EXPECTED[name]
 
 
-def test_first_occurrence_matches_the_escaped_key_over_the_block() -> None:
-    assert fx.first_occurrence(CTX, "Q") == (
-        f'IF(Q8="",0,IFERROR(MATCH({ESCAPED},$Q$8:$Q$2007,0)+7,0))'
-    )
+def test_first_occurrence_matches_the_key_over_the_rows_above() -> None:
+    assert fx.first_occurrence(CTX, "Q") == ('IF(Q8="",0,IFERROR(MATCH(Q8,$Q$7:Q7,0)+6,ROW()))')
 
 
-def test_duplicate_key_marks_upper_case_letters() -> None:
+def test_duplicate_key_marks_upper_case_letters_and_wildcards() -> None:
     key = fx.duplicate_key(CTX)
     assert key.startswith('IF(COUNTA($C8,$D8,$I8)=0,"",SUBSTITUTE(SUBSTITUTE(')
-    assert 'SUBSTITUTE($C8&"|"&UPPER($D8&"")&"|"&$I8,"^","^^"),"A","^A")' in key
+    assert 'SUBSTITUTE($C8&"|"&UPPER($D8&"")&"|"&$I8,"^","^^"),"~","^t"),"*","^s"),"?","^q")' in key
     assert key.endswith(',"Z","^Z"))')
     assert fx.lint(key, limit=None) == key
+
+
+def _marked(formula: str, text: str) -> str:
+    """`text` through the formula's SUBSTITUTE chain, innermost first."""
+    for old, new in re.findall(r',"([^"]+)","([^"]*)"\)', formula):
+        text = text.replace(old, new)
+    return text
+
+
+@given(st.lists(st.text(alphabet="aAbB^~*?tsq|", max_size=6), min_size=2, max_size=2))
+def test_marking_keeps_texts_apart_and_leaves_no_wildcard(pair: list[str]) -> None:
+    """MATCH ignores case and reads ~ * ? as a pattern; after marking, two texts are equal
+    only when they were, case and wildcards included, and no wildcard is left."""
+    key = fx.duplicate_key(CTX)
+    a, b = (_marked(key, t) for t in pair)
+    assert (a.casefold() == b.casefold()) == (pair[0] == pair[1])
+    assert not set("~*?") & set(a)
 
 
 @pytest.mark.parametrize(
