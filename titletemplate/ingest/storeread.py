@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..columns import BY_LETTER
+from ..columns import COLUMNS
 from ..errors import CATALOGUE, Issue, Scope, Stage
 from ..rules import RULES
 from . import ledger
@@ -21,6 +21,7 @@ ISSUE_COLS = (
 )
 _STORE_CODES = frozenset({"submission-superseded", "row-withdrawn", "correction-outdated"})
 _RULE_CODES = frozenset(r.code for r in RULES)
+_KEY_OF = {c.letter: c.key for c in COLUMNS}
 
 
 def stored_issue(r: tuple[Any, ...]) -> Issue:
@@ -29,9 +30,9 @@ def stored_issue(r: tuple[Any, ...]) -> Issue:
     derived); the key and the stage follow from them and the code. Its detail already words
     any other row the issue is about."""
     origin, code, file_name, sheet, row, letter, value, detail, unit, path = r
-    column = BY_LETTER[letter].key if letter in BY_LETTER else None
-    return Issue(code, file_name, sheet, row, column, value, detail, _stage(origin, code),
-                 unit=unit, path=path)  # fmt: skip
+    stage = _STAGES[origin, code]
+    return Issue(code, file_name, sheet, row, _KEY_OF.get(letter), value, detail, stage, None,
+                 unit, path)  # fmt: skip
 
 
 def _stage(origin: str, code: str) -> Stage:
@@ -42,6 +43,9 @@ def _stage(origin: str, code: str) -> Stage:
     if CATALOGUE[code].scope in (Scope.FILE, Scope.SHEET):
         return Stage.FILE
     return Stage.VALIDATE if code in _RULE_CODES else Stage.NORMALISE
+
+
+_STAGES = {(o, c): _stage(o, c) for o in ("file", "row", "derived") for c in CATALOGUE}
 
 
 def prefixed(alias: str) -> str:
