@@ -4,20 +4,19 @@ rows and each faulty cell marked with its message (never a re-save of the unit's
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .. import messages
-from ..columns import BY_KEY, COLUMNS, FIRST_DATA_ROW
+from ..columns import COLUMNS, FIRST_DATA_ROW
 from ..errors import Issue
 from ..fingerprint import Origin
-from ..privacy import mask_ids_in_text, mask_value
 from ..template.build import build_template, safe_file_name
 from ..template.stampfill import build_filled
 from ..vocab import Unit, Vocab
+from .report import message, shown
 
 CORRECTIONS_DIR = "corrections"
 MIN_ROWS = 20  # input rows in a correction template beyond the prefilled ones
@@ -52,16 +51,10 @@ def marks_for(
     marks: dict[tuple[int, str], list[str]] = {}
     for i, row in enumerate(rows):
         for issue in row.issues:
-            if issue.column is None:
-                continue
-            column = BY_KEY[issue.column]
-            value = mask_value(column.letter, issue.value) if mask_ids else issue.value
-            fields = {"file": issue.file, "sheet": issue.sheet, "row": FIRST_DATA_ROW + i}
-            fields |= {"column": column.letter, "header": column.header, "value": value}
-            text = messages.render(issue.code, fields | {"detail": issue.detail})
-            marks.setdefault((i, column.key), []).append(
-                mask_ids_in_text(text) if mask_ids else text
-            )
+            if issue.column is not None:
+                placed = replace(issue, row=FIRST_DATA_ROW + i)
+                text = message(shown(placed, mask_ids), mask_ids)
+                marks.setdefault((i, issue.column), []).append(text)
     return {k: "\n".join(v) for k, v in marks.items()}
 
 
