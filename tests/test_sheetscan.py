@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from helpers_ingest import GOOD, SCHOOL, fill_bytes, template_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from officeshape import excel_shaped
 
 from titletemplate.errors import SubmissionError
 from titletemplate.normalize import ErrorValue, FormulaValue
@@ -131,6 +132,23 @@ def test_template_sheets_take_the_fast_path(
                 assert fast == sheetscan.sax_scan(zf, part, 8, 12), part
                 formulas.append(fast.cells)
     assert {(9, 4): FormulaValue("1+1")} in formulas
+
+
+def test_excel_shaped_sheets_take_the_fast_path(
+    vocab: Vocab, private_key: Ed25519PrivateKey, tmp_path: Path
+) -> None:
+    """CR LF after the declarations, the mc/x14ac namespaces, `x14ac:dyDescent` on every row and
+    the check column as one shared formula: as Excel saves a returned file."""
+    filled = fill_bytes(template_bytes(vocab, private_key, SCHOOL), tmp_path / "f.xlsx",
+                        [GOOD, {**GOOD, "name": "=1+1"}])  # fmt: skip
+    shaped = excel_shaped(filled.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(shaped)) as zf:
+        data = zf.read("xl/worksheets/sheet1.xml")
+        assert b"x14ac:dyDescent" in data and b't="shared"' in data
+        fast = sheetscan.fast_scan(data, 8, 12)
+        assert fast is not None
+        assert fast == sheetscan.sax_scan(zf, "xl/worksheets/sheet1.xml", 8, 12)
+        assert fast.cells == {(9, 4): FormulaValue("1+1")}
 
 
 @pytest.fixture(scope="module")
