@@ -59,4 +59,5 @@ def test_clerk_quick_runs(tmp_path: Path) -> None:
     assert all(r["flagged"] == [] for r in data["runs"])  # valid rows show clean in both
     assert "| 10 | edit 证件号码 |" in done.stdout
     assert "| 10 | edit 证件号码, last row |" in done.stdout
+    assert "| 10 | edit 证件号码, first row |" in done.stdout
     assert data["sizes"]["template"]["file"] < data["sizes"]["baseline"]["file"]
