@@ -119,6 +119,7 @@ def _cells(data: bytes, lo: int, hi: int, first_row: int, width: int) -> Cells:
         raise _Unsure
     max_row, letters, watched = 0, set(), []
     watched_letters = {cell_ref(1, i)[:-1].encode() for i in range(min(width, 702))}
+    row, digits_of_row = 0, b""  # a row's cells share its digits: one int() per row
     for pos, stop in _row_chunks(data, lo, hi):  # bounded lists however large the sheet
         for letter, digits, attrs, _, child, stray in _CELL.findall(data, pos, stop):
             if stray:
@@ -127,9 +128,10 @@ def _cells(data: bytes, lo: int, hi: int, first_row: int, width: int) -> Cells:
                 continue
             if child not in _CONTENT_CHILDREN:
                 raise _Unsure
-            row = int(digits)
-            if row > max_row:
-                max_row = row
+            if digits != digits_of_row:
+                row, digits_of_row = int(digits), digits
+                if row > max_row:
+                    max_row = row
             letters.add(letter)
             if (
                 (child == b"f" or b't="e"' in attrs)
