@@ -28,17 +28,21 @@ def _modules() -> dict[str, Path]:
 MODULES = _modules()
 
 
+def _source(node: ast.ImportFrom, package: list[str]) -> str:
+    """The absolute module a `from ... import` reads from, inside `package`."""
+    if not node.level:
+        return node.module or ""
+    base = package[: len(package) - node.level + 1]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def _imports(name: str, path: Path) -> set[str]:
     """The package's modules that `name` imports, anywhere in its body."""
     package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     out: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                source = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                source = node.module or ""
+            source = _source(node, package)
             for alias in node.names:
                 target = f"{source}.{alias.name}"
                 out.add(target if target in MODULES else source)
@@ -116,11 +120,7 @@ def _from_imports(path: Path) -> list[tuple[str, str]]:
     found = []
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package[: len(package) - node.level + 1]
-                source = ".".join([*base, *([node.module] if node.module else [])])
-            else:
-                source = node.module or ""
+            source = _source(node, package)
             found += [(source, alias.name) for alias in node.names]
         elif isinstance(node, ast.Import):
             found += [(alias.name, "") for alias in node.names]
