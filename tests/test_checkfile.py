@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import SCHOOL, fill, row
 
-from titletemplate.ingest import checkfile
+from titletemplate.ingest import Checked, Unreadable, checkfile
 from titletemplate.vocab import Vocab
 
 
@@ -34,12 +34,12 @@ def test_files_checked_in_workers_equal_one_process(
     pooled = list(checkfile.checked_files(files, vocab, public_key, jobs=2))
     assert pooled == alone
     assert all(
-        c.result is not None and c.data == p.read_bytes()
+        isinstance(c, Checked) and c.data == p.read_bytes()
         for c, p in zip(pooled, files, strict=True)
     )
-    first = alone[0].result
-    assert first is not None
-    rows, issues = first[1], first[2]
+    first = alone[0]
+    assert isinstance(first, Checked)
+    rows, issues = first.rows, first.issues
     assert len(rows) == 40 and sum(not r.checked_ok for r in rows) == 3
     assert [i.row or 0 for i in issues] == sorted(i.row or 0 for i in issues)
 
@@ -66,8 +66,8 @@ def test_a_failing_validation_rejects_only_its_file(
     monkeypatch.setattr(checkfile, "check_rows", _broken_check_rows)
     big, small, other = checkfile.checked_files(files, vocab, public_key, jobs=2)
     for done in (big, other):
-        assert done is not None and done.result is not None
-        record, rows, issues = done.result
+        assert isinstance(done, Checked)
+        record, rows, issues = done.record, done.rows, done.issues
         assert (record.rejected_code, rows) == ("file-unreadable", [])
         assert [(i.code, i.detail) for i in issues] == [("file-unreadable", "ZeroDivisionError")]
         assert isinstance(done.crash, ZeroDivisionError)
@@ -79,3 +79,15 @@ def test_a_single_file_is_checked_in_this_process(
 ) -> None:
     path = _files(vocab, private_key, tmp_path)[0]
     assert list(checkfile.checked_files([path], vocab, public_key, jobs=2)) == [None]
+
+
+def test_a_file_the_system_cannot_read_is_unreadable_in_a_worker_too(
+    vocab: Vocab, private_key: Ed25519PrivateKey, public_key: Ed25519PublicKey, tmp_path: Path
+) -> None:
+    files = _files(vocab, private_key, tmp_path)
+    files[1].unlink()  # gone between listing and reading
+    alone = checkfile.check_file(files[1], vocab, public_key)
+    assert alone == Unreadable("FileNotFoundError")
+    pooled = list(checkfile.checked_files(files, vocab, public_key, jobs=2))
+    assert pooled[1] == alone
+    assert all(isinstance(c, Checked) for c in (pooled[0], pooled[2]))

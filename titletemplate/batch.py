@@ -22,6 +22,7 @@ from .ingest import (
     Input,
     NewSubmission,
     Store,
+    Unreadable,
     check_file,
     checked_files,
     encrypt_workbook,
@@ -255,21 +256,21 @@ def _ingest_file(
     vocab: Vocab,
     public_key: Ed25519PublicKey,
     received: str,
-    checked: Checked | None = None,
+    checked: Checked | Unreadable | None = None,
 ) -> Outcome:
     path, shown, name = given.path, given.shown, given.name
     if checked is None:
         try:
             loaded = read_once(path)
         except OSError as exc:
-            checked = Checked("", type(exc).__name__)
+            checked = Unreadable(type(exc).__name__)
         else:
             known = store.find(loaded.sha256)
             if known is not None and known.status != "rejected":
                 again = (Issue("file-already-ingested"), *given.notes)
                 return Outcome(shown, name, known.id, notes=again)
             checked = check_file(path, vocab, public_key, loaded=loaded)
-    if checked.os_error:
+    if isinstance(checked, Unreadable):
         note = Issue("file-unreadable", detail=checked.os_error)
         return Outcome(shown, name, None, "file-unreadable", (note, *given.notes))
     known = store.find(checked.sha256)
@@ -278,11 +279,8 @@ def _ingest_file(
         return Outcome(shown, name, known.id, notes=again)
     if checked.crash is not None:
         _log.error("unexpected error in %s", name, exc_info=checked.crash)
-    if checked.result is None:
-        raise RuntimeError("file checked without a result")
-    sub, rows, issues = checked.result
-    sub = replace(sub, path=shown, file_name=name, received_at=received)
-    sid, superseded = store.add(sub, rows, [*issues, *given.notes])
+    sub = replace(checked.record, path=shown, file_name=name, received_at=received)
+    sid, superseded = store.add(sub, checked.rows, [*checked.issues, *given.notes])
     _keep(store, sub, checked.data)
     return Outcome(shown, name, sid, sub.rejected_code, (), tuple(s.id for s in superseded))
 

@@ -7,7 +7,7 @@ them from here, never from the modules.
 from __future__ import annotations
 
 from .archive import SEPARATOR, Input, find_inputs, shown_name
-from .checked import Checked
+from .checked import Checked, Unreadable
 from .checkfile import check_file, checked_files, row_hash
 from .exclusions import ExclusionKind, ExclusionList, load_exclusions
 from .members import BUNDLE_MANIFEST, BUNDLE_SUMMARY
@@ -27,6 +27,7 @@ __all__ = [
     "NewSubmission",
     "Store",
     "StoredSubmission",
+    "Unreadable",
     "check_file",
     "checked_files",
     "encrypt_workbook",

@@ -12,28 +12,41 @@ from .records import NewRow, NewSubmission
 
 
 @dataclass(frozen=True, slots=True)
-class Checked:
-    """One file read and validated, possibly in a worker process; sha256 "" = unreadable."""
+class Unreadable:
+    """A file the system could not read at all (`os_error` says why): there is nothing to
+    validate or store, only a note for the run."""
 
-    sha256: str
-    os_error: str = ""
-    result: tuple[NewSubmission, list[NewRow], list[Issue]] | None = None
-    crash: BaseException | None = None  # an unexpected error, logged by the batch process
+    os_error: str
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One file read and validated, possibly in a worker process: its record (accepted, or
+    rejected with a code), its rows and issues."""
+
+    record: NewSubmission
+    rows: list[NewRow]
+    issues: list[Issue]
     data: bytes | None = None  # an accepted file's bytes: those hashed and validated, kept
+    crash: BaseException | None = None  # an unexpected error, logged by the batch process
+
+    @property
+    def sha256(self) -> str:
+        return self.record.sha256
 
 
 def crashed(base: NewSubmission, exc: BaseException) -> Checked:
     """Never stop the batch for one file: record it with a code, keep the traceback."""
     code, detail = "file-unreadable", type(exc).__name__
-    record = rejected(base, code)
-    return Checked(base.sha256, "", (record, [], [Issue(code, detail=detail)]), exc)
+    return Checked(rejected(base, code), [], [Issue(code, detail=detail)], crash=exc)
 
 
 # Records cross process boundaries as plain tuples: pickle handles a frozen dataclass ~10x
 # slower than a tuple (100,000 rows to a worker and back: ~3 s of CPU as dataclasses, ~0.6 s
 # as tuples).
 WireRecords = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-Wire = tuple[str, str, NewSubmission | None, WireRecords, BaseException | None, bytes | None]
+# One file from a worker: an Unreadable's os_error, or a Checked's fields with its records packed.
+Wire = tuple[str] | tuple[NewSubmission, WireRecords, bytes | None, BaseException | None]
 
 
 def pack(rows: Sequence[NewRow], issues: Sequence[Issue]) -> WireRecords:

@@ -14,7 +14,6 @@ import hashlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
 from operator import itemgetter
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from ..fingerprint import Identity
 from ..vocab import Vocab
 from ..workers import hand_over, portable, start_pool, state, take_over
 from . import preflight, reader
-from .checked import Checked, Wire, crashed, pack, rejected, unpack
+from .checked import Checked, Unreadable, Wire, crashed, pack, rejected, unpack
 from .records import NewRow, NewSubmission
 from .validate import validate_row
 
@@ -41,13 +40,13 @@ def check_file(
     public_key: Ed25519PublicKey,
     *,
     loaded: preflight.Loaded | None = None,
-) -> Checked:
+) -> Checked | Unreadable:
     """Read `path` once (or take `loaded`, read_once's result for it) and validate those bytes:
     the sha256 stored is that of the bytes validated."""
     try:
         got = preflight.read_once(path) if loaded is None else loaded
     except OSError as exc:
-        return Checked("", type(exc).__name__)
+        return Unreadable(type(exc).__name__)
     base = NewSubmission(str(path), path.name, got.sha256, "")
     try:
         sub = reader.read_submission(path, vocab, public_key, loaded=got)
@@ -56,11 +55,10 @@ def check_file(
     except SubmissionError as exc:
         code = exc.code if exc.code in CATALOGUE else "file-unreadable"
         detail = exc.detail if code == exc.code else f"{exc.code} {exc.detail}".strip()
-        return Checked(got.sha256, "", (rejected(base, code), [], [Issue(code, detail=detail)]))
+        return Checked(rejected(base, code), [], [Issue(code, detail=detail)])
     except Exception as exc:
         return crashed(base, exc)
-    result = (record, rows, [*sub.issues, *found])
-    return Checked(got.sha256, "", result, data=got.data)
+    return Checked(record, rows, [*sub.issues, *found], data=got.data)
 
 
 def open_pool(vocab: Vocab, public_key: Ed25519PublicKey, jobs: int) -> ProcessPoolExecutor:
@@ -71,24 +69,22 @@ def open_pool(vocab: Vocab, public_key: Ed25519PublicKey, jobs: int) -> ProcessP
 
 def _check_in_worker(path: Path) -> Wire:
     done = check_file(path, *state())
-    if done.crash is not None:
-        done = replace(done, crash=portable(done.crash))
-    record, records = None, pack([], [])
-    if done.result is not None:
-        record, rows, issues = done.result
-        records = pack(rows, issues)
-    return done.sha256, done.os_error, record, records, done.crash, done.data
+    if isinstance(done, Unreadable):
+        return (done.os_error,)
+    crash = None if done.crash is None else portable(done.crash)
+    return done.record, pack(done.rows, done.issues), done.data, crash
 
 
-def _from_wire(wire: Wire) -> Checked:
-    sha, os_error, record, records, crash, data = wire
-    result = None if record is None else (record, *unpack(records))
-    return Checked(sha, os_error, result, crash, data)
+def _from_wire(wire: Wire) -> Checked | Unreadable:
+    if len(wire) == 1:
+        return Unreadable(wire[0])
+    record, records, data, crash = wire
+    return Checked(record, *unpack(records), data=data, crash=crash)
 
 
 def checked_files(
     files: Sequence[Path], vocab: Vocab, public_key: Ed25519PublicKey, jobs: int
-) -> Iterator[Checked | None]:
+) -> Iterator[Checked | Unreadable | None]:
     """Per file, in order: its Checked from a worker, or None (checked in this process: one
     job, or a single file, which a worker would read no faster)."""
     if jobs <= 1 or len(files) <= 1:
