@@ -291,3 +291,79 @@ def test_small_chunks_give_the_same_result(
 def test_every_sheet_preflight_lets_through_is_scanned_in_memory() -> None:
     """A 100,000-row data sheet is ~97 MB of XML: the SAX scan took it 1.44x slower."""
     assert sheetscan.FAST_MAX_BYTES >= preflight.MAX_UNCOMPRESSED_BYTES
+
+
+# --- rows that repeat the row above but for its number ---------------------------------------
+
+_KINDS = {
+    "empty": '<c r="{ref}" s="1"/>',
+    "shared": '<c r="{ref}" s="2"><f t="shared" si="0"/><v></v></c>',
+    "blank": '<c r="{ref}"><v></v></c>',
+    "formula": '<c r="{ref}"><f>A{n}&lt;&gt;""</f><v></v></c>',
+    "error": '<c r="{ref}" t="e"><v></v></c>',
+    "text": '<c r="{ref}" t="inlineStr"><is><t></t></is></c>',
+}
+# A repeated row changed in one place: what a hostile or broken writer could hide in a block
+# of rows that otherwise repeat (the pattern must not take it for a repeat).
+_CHANGES = (
+    lambda row, n: row.replace(f'{n}"', f'{n}1"', 1),  # a cell of another row (A15 -> A151)
+    lambda row, n: row.replace(f'r="A{n}"', f'r="A1{n}"'),  # A15 -> A115
+    lambda row, n: row.replace("<v></v>", "<v>1</v>", 1),  # a value typed in
+    lambda row, n: row.replace("</row>", f'<c r="B{n}"><f>1</f></c></row>'),  # a formula
+    lambda row, n: row.replace("</row>", f'<c r="C{n}" t="e"><v>#N/A</v></c></row>'),
+    lambda row, n: row.replace(f'<row r="{n}"', f'<row r="0{n}"'),  # leading zero
+    lambda row, n: row.replace(f'<row r="{n}">', f'<row r="{n}" ht="20">'),
+    lambda row, n: row.replace("</row>", "<!-- c --></row>"),
+    lambda row, n: row.replace(f'<row r="{n}">', "<row>"),
+    lambda row, n: f'<row r="{n}"/>',
+    lambda row, n: row.replace("</row>", "\0</row>"),
+    lambda row, n: row.replace(' s="1"', ' s="1" t="e"'),
+)
+
+
+@st.composite
+def _repeating_sheet(draw: st.DrawFn) -> str:
+    cells = draw(
+        st.lists(st.tuples(st.integers(0, 6), st.sampled_from(sorted(_KINDS))), max_size=5)
+    )
+    numbers = draw(st.lists(st.integers(1, 300), min_size=1, max_size=12))
+    if draw(st.booleans()):
+        numbers.sort()
+    rows = []
+    for n in numbers:
+        body = "".join(
+            _KINDS[kind].format(ref=sheetscan.cell_ref(n, col), n=n) for col, kind in cells
+        )
+        row = f'<row r="{n}">{body}</row>'
+        if draw(st.integers(0, 3)) == 0:
+            row = draw(st.sampled_from(_CHANGES))(row, n)
+        rows.append(row)
+    return _sheet("".join(rows))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_repeating_sheet(), st.integers(1, 300), st.integers(0, 5))
+def test_repeating_rows_agree(xml: str, first_row: int, width: int) -> None:
+    fast, sax = _both(xml, first_row, width)
+    if fast is not None:
+        assert fast == sax
+
+
+def test_rows_that_repeat_are_not_matched_cell_by_cell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input block nobody typed in is compared row by row, not cell by cell: same result."""
+    kinds = {"A": "empty", "B": "empty", "L": "blank", "M": "shared", "N": "shared"}
+    row = "".join(_KINDS[k].format(ref=f"{c}{{n}}") for c, k in kinds.items())
+    rows = [f'<row r="{n}">{row.format(n=n)}</row>' for n in range(8, 2008)]
+    rows[600] = rows[600].replace("<v></v>", "<v>x</v>", 1)  # one row typed in, in between
+    xml = _sheet("".join(rows))
+    matched: list[int] = []
+    real = sheetscan._Tally.add
+    monkeypatch.setattr(
+        sheetscan._Tally,
+        "add",
+        lambda self, found: (matched.append(len(found)), real(self, found))[1],
+    )
+    fast, sax = _both(xml, 8, 12)
+    assert fast == sax
+    assert isinstance(fast, sheetscan.SheetScan) and fast.max_row == 2007
+    assert sum(matched) <= 4 * 4  # the first row, the typed one and the one after it
