@@ -58,10 +58,20 @@ def fit_widths(
     minimum: Sequence[float] = (),
     maximum: float = MAX_WIDTH,
 ) -> list[float]:
-    """Per column: the widest value in `rows` plus a margin, within [minimum, maximum]."""
+    """Per column: the widest value in `rows` plus a margin, within [minimum, maximum]. Each
+    distinct value of a column is measured once: report columns repeat their texts (codes,
+    messages, units), and errors.xlsx has ~10 cells a finding."""
     widths = [minimum[i] if i < len(minimum) else MIN_WIDTH for i in range(columns)]
-    for row in rows:
-        for i, value in enumerate(row[:columns]):
-            if value is not None and value != "":
-                widths[i] = max(widths[i], min(text_width(value) + 2, maximum))
+    table = rows if isinstance(rows, Sequence) else list(rows)
+    for i in range(columns):
+        column = [row[i] for row in table if i < len(row)]
+        # 1 == 1.0 == True, yet each shows otherwise: only texts are collected as themselves
+        for value in {v if type(v) is str else (type(v), v) for v in column}:
+            shown = value if type(value) is str else value[1]
+            if shown is None or shown == "":
+                continue
+            if widths[i] >= maximum:
+                break
+            if 2 * len(str(shown)) + 2 > widths[i]:  # else it cannot widen: measure it
+                widths[i] = max(widths[i], min(text_width(shown) + 2, maximum))
     return widths
