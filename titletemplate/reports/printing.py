@@ -65,13 +65,10 @@ def fit_widths(
     table = rows if isinstance(rows, Sequence) else list(rows)
     for i in range(columns):
         column = [row[i] for row in table if i < len(row)]
-        # 1 == 1.0 == True, yet each shows otherwise: only texts are collected as themselves
-        for value in {v if type(v) is str else (type(v), v) for v in column}:
-            shown = value if type(value) is str else value[1]
-            if shown is None or shown == "":
-                continue
+        # measured as text_width measures them: 1, 1.0, -0.0 and True each as its own text
+        for text in {v if type(v) is str else str(v) for v in column if v is not None}:
             if widths[i] >= maximum:
                 break
-            if 2 * len(str(shown)) + 2 > widths[i]:  # else it cannot widen: measure it
-                widths[i] = max(widths[i], min(text_width(shown) + 2, maximum))
+            if text and 2 * len(text) + 2 > widths[i]:  # else it cannot widen: not measured
+                widths[i] = max(widths[i], min(text_width(text) + 2, maximum))
     return widths
