@@ -26,6 +26,7 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from helpers_ingest import GOOD, PEOPLE, PORT, RECEIVED_AT, SCHOOL, fill, row, run, xlsx_text
+from python_calamine import CalamineWorkbook
 
 from titletemplate.cli import LOG_NAME, main
 from titletemplate.columns import COLUMNS
@@ -265,3 +266,22 @@ def test_an_id_number_in_a_file_name_is_masked_too(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["ingest", str(folder), "--out", str(tmp_path / "out")])
     shown = result.output + result.stderr + (tmp_path / "out" / "report.json").read_text("utf-8")
     assert LI not in shown
+    written = list((tmp_path / "out").rglob("*.*"))
+    assert {p.name for p in written} >= {"errors.xlsx", "report.json", "status.html"}
+    for path in written:
+        if path.suffix == ".xlsx":
+            with CalamineWorkbook.from_path(str(path)) as book:
+                cells = [
+                    str(v)
+                    for name in book.sheet_names
+                    for row in book.get_sheet_by_name(name).to_python()
+                    for v in row
+                ]
+            text = "\n".join(cells)
+        elif path.suffix in (".json", ".html", ".csv"):
+            text = path.read_text("utf-8")
+        else:
+            continue
+        assert LI not in text, path.name
+        if path.name in ("errors.xlsx", "report.json"):
+            assert LI[:6] in text, path.name  # the file is named, masked
