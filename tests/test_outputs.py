@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,46 @@ def test_the_csv_holds_the_rows_of_the_workbook(
     assert {r[4] for r in csv_rows} == {"李四", "王芳", "赵敏", "孙强", "周静"}
     assert len(csv_rows) == 5
     assert sorted(csv_rows) == sorted(xlsx_rows)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_correction_that_cannot_be_written_stops_no_other_output(
+    vocab: Vocab,
+    private_key: Ed25519PrivateKey,
+    public_key: Ed25519PublicKey,
+    tmp_path: Path,
+    jobs: int,
+) -> None:
+    """Two units with a faulty row each; one unit's correction cannot replace what is at its
+    path (as when the clerk has it open in Excel on Windows). The other unit's correction and
+    every report are written, the failure is a coded issue of the run, the store does not
+    count that correction as issued, and the next run issues it."""
+    folder = tmp_path / "in"
+    fill(vocab, private_key, SCHOOL, folder / "school.xlsx",
+         [row("li", 1), row(None, 3, id_number=WRONG_CHECK)])  # fmt: skip
+    fill(vocab, private_key, PORT, folder / "port.xlsx",
+         [row("sun", 5), row(None, 4, id_number=WRONG_CHECK)])  # fmt: skip
+    out, db = tmp_path / "out", tmp_path / "store.db"
+    blocked = out / "corrections" / f"{SCHOOL}.xlsx"
+    blocked.mkdir(parents=True)  # nothing can be put in its place
+    result = run([folder], out, vocab, public_key, private_key, jobs=jobs, db_path=db)
+    assert [p.name for p in result.corrections] == [f"{PORT}.xlsx"]
+    assert (out / "corrections" / f"{PORT}.xlsx").is_file()
+    (failed,) = [i for i in result.issues if i.code == "correction-not-written"]
+    assert (failed.file, failed.unit) == (f"corrections/{SCHOOL}.xlsx", SCHOOL)
+    assert "IsADirectoryError" in failed.detail
+    assert result.exit_code == 1
+    report = json.loads(result.report_json.read_text("utf-8"))
+    listed = [i for i in report["issues"] if i["code"] == "correction-not-written"]
+    assert len(listed) == 1 and f"corrections/{SCHOOL}.xlsx" in listed[0]["message"]
+    with sqlite3.connect(db) as con:
+        issued = [u for (u,) in con.execute("SELECT unit FROM corrections")]
+    con.close()
+    assert issued == [PORT]
+    status = json.loads(result.status.json.read_text("utf-8"))
+    assert status["totals"]["correction_issued"] == 1
+
+    blocked.rmdir()
+    again = run([], out, vocab, public_key, private_key, jobs=jobs, db_path=db)
+    assert {p.name for p in again.corrections} == {f"{PORT}.xlsx", f"{SCHOOL}.xlsx"}
+    assert not [i for i in again.issues if i.code == "correction-not-written"]

@@ -56,6 +56,7 @@ _log = logging.getLogger(__name__)
 DB_NAME = "titletemplate.db"
 ERRORS_XLSX = "errors.xlsx"
 REPORT_JSON = "report.json"
+NOT_WRITTEN = "correction-not-written"  # a unit's correction workbook could not be made
 
 Progress = Callable[[int, int], None]  # (files done, files in total)
 
@@ -84,9 +85,11 @@ class IngestResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every row was accepted and no file was rejected, else 1."""
+        """0 when every row was accepted, no file was rejected and every correction was
+        written, else 1."""
         t = self.totals
-        return 0 if t["rejected_files"] == 0 and t["invalid_rows"] == 0 else 1
+        clean = t["rejected_files"] == 0 and t["invalid_rows"] == 0
+        return 0 if clean and not any(i.code == NOT_WRITTEN for i in self.issues) else 1
 
 
 def ingest(
@@ -196,7 +199,7 @@ def _ingest(
         changed = _recompute(store)
         corrections: list[Path] = []
         with contextlib.ExitStack() as stack:
-            finish: Callable[[], list[Path]] = list
+            finish: Callable[[], tuple[list[Path], list[Issue]]] = lambda: ([], [])  # noqa: E731
             if private_key is not None:  # every unit with open errors, from any run
                 finish = start_corrections(
                     store, vocab, private_key, out, store.open_submissions(), received,
@@ -229,7 +232,14 @@ def _ingest(
             xlsx, csv_path = merged()
             if encrypt_output is not None:
                 write_bytes_atomic(xlsx, encrypt_workbook(xlsx.read_bytes(), encrypt_output))
-            corrections = finish()
+            corrections, not_written = finish()
+            if not_written:  # rare: the run's report and the board say so, and count them not
+                issues += [shown(i, mask_ids) for i in not_written]
+                board = write_status(store, vocab, out, expected, received)
+                report_json = write_report_json(
+                    out / REPORT_JSON, summaries, issues, total, missing, mask_ids,
+                    board.status.totals, still_open,
+                )  # fmt: skip
     return IngestResult(
         files=tuple(summaries),
         issues=tuple(issues),

@@ -72,6 +72,7 @@ CATALOGUE: dict[str, CodeDef] = {
             "archive-member-unsafe",
             "template-wrong-key",
             "bundle-file-missing",
+            "correction-not-written",
         ),
         *_defs(
             _F,

@@ -88,6 +88,7 @@ MESSAGES: dict[str, str] = {
     "archive-member-duplicate": "压缩包中有同名文件,“{file}”是其中之一,已分别读取,请核对。",
     "archive-member-ignored": "“{file}”是系统自动生成的文件(如 __MACOSX、Thumbs.db、~$ 临时文件),不是报送数据,已忽略。",
     "bundle-file-missing": "上报包清单 manifest.csv 列有“{file}”,但包中没有这个文件。请向报送方核实后重新打包报送。",
+    "correction-not-written": "更正表“{file}”未能写出({detail})。其他单位的更正表不受影响;排除原因后重新运行 ingest,会再次生成这份更正表。",
     "bundle-file-changed": "“{file}”与上报包清单 manifest.csv 中记录的不一致(清单 sha256 {detail}…),打包后被改动过,请向报送方核实。",
     "bundle-part": "“{file}”是上报包自带的清单或汇总表,不是报送数据,不单独读取。",
     "bundle-route": "“{file}”经上报包转来,下级接收时的文件名为“{detail}”。",

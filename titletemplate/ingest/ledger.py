@@ -94,6 +94,11 @@ def record_corrections(db: sqlite3.Connection, issued: Iterable[IssuedCorrection
     )  # fmt: skip
 
 
+def forget_corrections(db: sqlite3.Connection, template_ids: Iterable[str]) -> None:
+    """Take back corrections recorded as issued whose workbooks could not be written."""
+    db.executemany("DELETE FROM corrections WHERE template_id = ?", [(t,) for t in template_ids])
+
+
 def latest_corrections(db: sqlite3.Connection) -> dict[str, IssuedCorrection]:
     """unit -> the last correction issued to it."""
     out: dict[str, IssuedCorrection] = {}

@@ -328,6 +328,11 @@ class Store(StoreReader):
         with self._transaction() as db:
             ledger.record_corrections(db, issued)
 
+    def forget_corrections(self, template_ids: Sequence[str]) -> None:
+        if template_ids:
+            with self._transaction() as db:
+                ledger.forget_corrections(db, template_ids)
+
 
 def _stored(i: Issue) -> tuple[object, ...]:
     """An issue as its row of the issues table stores it (the schema predates errors.Issue):

@@ -6,6 +6,7 @@ while the batch process does). With jobs=1 everything is written in this process
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import fields
@@ -14,11 +15,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from ..errors import Issue
+from ..errors import Issue, TitleTemplateError
 from ..files import write_bytes_atomic
 from ..fingerprint import Origin, template_id
 from ..ingest.ledger import IssuedCorrection
 from ..ingest.store import Store
+from ..privacy import mask_ids_in_text
 from ..vocab import Unit, Vocab
 from ..workers import Handover, hand_over, start_pool, state, take_over
 from .corrections import CORRECTIONS_DIR, CorrectionRow, correction_bytes, correction_file
@@ -79,14 +81,16 @@ def start_corrections(
     template_rows: int | None,
     jobs: int,
     stack: contextlib.ExitStack,
-) -> Callable[[], list[Path]]:
+) -> Callable[[], tuple[list[Path], list[Issue]]]:
     """Start writing corrections/<unit>.xlsx for the units with invalid rows in these
     submissions (in worker processes when jobs > 1); returns the function that waits for
-    them and gives their paths. Any other file in corrections/ is removed: it is stale.
+    them and gives the paths written and a `correction-not-written` issue per unit whose
+    correction could not be made (the others are written all the same). Any other file in
+    corrections/ is removed: it is stale.
 
     A unit whose open rows are those of the last correction it was issued gets that
     correction again (same issue time, same template id); otherwise it is issued a new one,
-    dated `issued_at`, and the store records it.
+    dated `issued_at`, and the store records it (and forgets it again if it is not written).
     """
     invalid = store.invalid_rows(submission_ids)
     issues = store.row_issues(r.row_id for r in invalid)
@@ -100,7 +104,7 @@ def start_corrections(
     work: list[tuple[Unit, list[CorrectionRow], Path, str]] = []
     taken: set[str] = set()
     latest = store.latest_corrections()
-    issued: list[IssuedCorrection] = []
+    issued: dict[Path, IssuedCorrection] = {}
     for (name, code), rows in by_unit.items():
         found = vocab.find_unit(name) or Unit(name=name, code=code)
         path = correction_file(out, found.name, taken)
@@ -111,35 +115,70 @@ def start_corrections(
         if when == issued_at:
             origin = Origin(tuple(r.source for r in rows))
             tid = template_id(vocab, found, when, origin)
-            issued.append(IssuedCorrection(tid, name, code, when, len(rows), path.name,
-                                           key_of_rows))  # fmt: skip
-    store.record_corrections(issued)
+            issued[path] = IssuedCorrection(tid, name, code, when, len(rows), path.name,
+                                            key_of_rows)  # fmt: skip
+    store.record_corrections(issued.values())
     _remove_stale(out, {path for _, _, path, _ in work})
     opts: dict[str, Any] = {"mask_ids": mask_ids, "template_rows": template_rows}
-    paths = [path for _, _, path, _ in work]
+    outcomes: list[Callable[[], object]]
     if jobs <= 1 or not work:
+        outcomes = [
+            functools.partial(_write_correction, vocab, key, unit, rows, path, when, opts)
+            for unit, rows, path, when in work
+        ]
+    else:
+        pool = stack.enter_context(
+            start_pool(min(jobs, len(work)), _corrector_state, hand_over(vocab, key), opts)
+        )
+        outcomes = [
+            pool.submit(_correct_in_worker, unit, [_plain(r) for r in rows], path, when).result
+            for unit, rows, path, when in work
+        ]
 
-        def write_here() -> list[Path]:
-            for unit, rows, path, when in work:
-                data = correction_bytes(vocab, unit, key, rows, issued_at=when, **opts)
-                write_bytes_atomic(path, data)
-            return paths
-
-        return write_here
-    pool = stack.enter_context(
-        start_pool(min(jobs, len(work)), _corrector_state, hand_over(vocab, key), opts)
-    )
-    futures = [
-        pool.submit(_correct_in_worker, unit, [_plain(r) for r in rows], path, when)
-        for unit, rows, path, when in work
-    ]
-
-    def wait() -> list[Path]:
-        for future in futures:
-            future.result()  # a TemplateError reaches this process with its code
-        return paths
+    def wait() -> tuple[list[Path], list[Issue]]:
+        written: list[Path] = []
+        failed: list[Issue] = []
+        for outcome, (unit, _, path, _) in zip(outcomes, work, strict=True):
+            try:
+                outcome()  # a TemplateError reaches this process with its code
+            except (TitleTemplateError, OSError) as exc:
+                failed.append(_not_written(out, unit, path, exc))
+            else:
+                written.append(path)
+        # A new correction not written was not issued, and the unit's file left from before
+        # is stale; one issued again stays as it was (the same correction).
+        lost = [path for path in map(Path, (i.path for i in failed)) if path in issued]
+        store.forget_corrections([issued[path].template_id for path in lost])
+        for path in lost:
+            with contextlib.suppress(OSError):  # what holds the path may hold it still
+                path.unlink(missing_ok=True)
+        return written, failed
 
     return wait
+
+
+def _write_correction(
+    vocab: Vocab,
+    key: Ed25519PrivateKey,
+    unit: Unit,
+    rows: list[CorrectionRow],
+    path: Path,
+    when: str,
+    opts: dict[str, Any],
+) -> None:
+    write_bytes_atomic(path, correction_bytes(vocab, unit, key, rows, issued_at=when, **opts))
+
+
+def _not_written(out: Path, unit: Unit, path: Path, exc: Exception) -> Issue:
+    """The finding of a unit whose correction could not be made: the reason's code (the
+    system's error name for an OSError) and detail, ID numbers masked."""
+    if isinstance(exc, TitleTemplateError):
+        reason = f"{exc.code} {exc.detail}".strip()
+    else:
+        reason = f"{type(exc).__name__} {getattr(exc, 'strerror', '') or ''}".strip()
+    name = path.relative_to(out).as_posix()
+    return Issue("correction-not-written", name, detail=mask_ids_in_text(reason)[:200],
+                 unit=unit.name, path=str(path))  # fmt: skip
 
 
 def _rows_key(rows: list[CorrectionRow]) -> str:
