@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from helpers_ingest import ENGINEER, PORT, SCHOOL, TEACHER, fill, row, run
 from python_calamine import CalamineWorkbook
 
+from titletemplate import cliout
 from titletemplate.vocab import Vocab
 
 WRONG_CHECK = "370102197308291815"  # GOOD's ID number with another check digit
@@ -101,6 +102,8 @@ def test_a_correction_that_cannot_be_written_stops_no_other_output(
     public_key: Ed25519PublicKey,
     tmp_path: Path,
     jobs: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Two units with a faulty row each; one unit's correction cannot replace what is at its
     path (as when the clerk has it open in Excel on Windows). The other unit's correction and
@@ -130,6 +133,9 @@ def test_a_correction_that_cannot_be_written_stops_no_other_output(
     assert issued == [PORT]
     status = json.loads(result.status.json.read_text("utf-8"))
     assert status["totals"]["correction_issued"] == 1
+    monkeypatch.setattr(cliout, "MAX_ISSUE_LINES", 0)  # the console lists no other issue
+    cliout.print_summary(result)  # but the failure, however many others there are
+    assert f"[correction-not-written] 更正表“corrections/{SCHOOL}.xlsx”" in capsys.readouterr().out
 
     blocked.rmdir()
     again = run([], out, vocab, public_key, private_key, jobs=jobs, db_path=db)

@@ -116,6 +116,7 @@ _STATUS_NAMES = {"accepted": clitexts.CLI_ACCEPTED, "ignored": clitexts.CLI_IGNO
 
 
 def print_summary(result: Any) -> None:
+    from .batch import NOT_WRITTEN
     from .ingest import shown_name
 
     click.echo(clitexts.CLI_TABLE_HEADER)
@@ -134,11 +135,14 @@ def print_summary(result: Any) -> None:
         click.echo(clitexts.CLI_IGNORED_FILES.format(n=result.totals["ignored_files"]))
     if result.totals["withdrawn_rows"] or result.totals["outdated_rows"]:
         click.echo(clitexts.CLI_INGEST_RETIRED.format(**result.totals))
-    shown = [i for i in result.issues if i.severity != "info"]
+    shown = [i for i in result.issues if i.severity != "info" and i.code != NOT_WRITTEN]
     for i in shown[:MAX_ISSUE_LINES]:
         click.echo(f"  [{i.code}] {mask_ids_in_text(i.file)}: {result.message(i)}")
     if len(shown) > MAX_ISSUE_LINES:
         click.echo(clitexts.CLI_MORE_ISSUES.format(n=len(shown) - MAX_ISSUE_LINES))
+    for i in result.issues:  # never cut off: the bureau must see which unit got no correction
+        if i.code == NOT_WRITTEN:
+            click.echo(f"  [{i.code}] {result.message(i)}")
     if result.corrections:
         click.echo(clitexts.CLI_CORRECTIONS.format(n=len(result.corrections)))
     if result.missing_units:
