@@ -5,6 +5,8 @@ a docstring line that says its one job, and no module is longer than 400 lines."
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "titletemplate"
@@ -177,3 +179,15 @@ def test_private_names_stay_in_their_layer() -> None:
             if private and target in MODULES and _layer(target) != _layer(name):
                 wrong.append(f"{name} -> {source}.{imported}")
     assert not wrong, wrong
+
+
+def test_the_campaign_status_loads_no_reader_or_archive_library() -> None:
+    """`titletemplate status` reads a SQLite file: the subpackage APIs load their names on
+    first use (lazyapi.py), so it does not pay for openpyxl, py7zr or calamine at start."""
+    code = (
+        "import sys; from titletemplate.reports import report_status;"
+        " from titletemplate.ingest import Store;"
+        " print(' '.join(m for m in ('openpyxl', 'py7zr', 'python_calamine') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == []

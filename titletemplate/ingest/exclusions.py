@@ -11,9 +11,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-import openpyxl  # with defusedxml installed, openpyxl parses XML safely
-from openpyxl.utils.exceptions import InvalidFileException as _InvalidFile
-
 from .. import sheettexts
 from ..errors import ExclusionListError
 from ..normalize import clean_text, is_lossy_number, normalize_cell
@@ -79,7 +76,7 @@ def load_exclusions(path: str | Path, kind: ExclusionKind | str) -> ExclusionLis
     p = Path(path)
     try:
         rows = list(_xlsx_rows(p) if p.suffix.lower() in (".xlsx", ".xlsm") else _csv_rows(p))
-    except (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile, _InvalidFile) as exc:
+    except (OSError, ValueError, KeyError, csv.Error, zipfile.BadZipFile) as exc:
         raise ExclusionListError(
             "exclusion-list-unreadable", f"{p.name}: {type(exc).__name__}"
         ) from None
@@ -101,7 +98,14 @@ def _csv_rows(path: Path) -> Iterator[list[object]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[object]]:
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # Imported here, not with the module: the store (and `status`) need not load openpyxl.
+    import openpyxl  # with defusedxml installed, openpyxl parses XML safely
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except InvalidFileException as exc:  # reported as what it is: not a list it can read
+        raise ValueError(str(exc)) from None
     try:
         ws = wb.worksheets[0]
         ws.reset_dimensions()  # WPS may write <dimension ref="A1">

@@ -7,9 +7,14 @@ ingest's plain reports. The names below are the subpackage's API.
 
 from __future__ import annotations
 
-from .fastxlsx import BOLD, MAX_ROWS, NORMAL, TEXT, Page, Sheet, Workbook, XlsxWriteError
-from .saxscan import Merge, SheetScan, cell_ref
-from .sheetscan import FAST_MAX_BYTES, scan_sheet
+from typing import TYPE_CHECKING
+
+from ..lazyapi import loader
+
+if TYPE_CHECKING:  # the names are imported on first use: see lazyapi.py
+    from .fastxlsx import BOLD, MAX_ROWS, NORMAL, TEXT, Page, Sheet, Workbook, XlsxWriteError
+    from .saxscan import Merge, SheetScan, cell_ref
+    from .sheetscan import FAST_MAX_BYTES, scan_sheet
 
 __all__ = [
     "BOLD",
@@ -26,3 +31,22 @@ __all__ = [
     "cell_ref",
     "scan_sheet",
 ]
+
+__getattr__ = loader(
+    __name__,
+    {
+        "BOLD": "fastxlsx",
+        "FAST_MAX_BYTES": "sheetscan",
+        "MAX_ROWS": "fastxlsx",
+        "Merge": "saxscan",
+        "NORMAL": "fastxlsx",
+        "Page": "fastxlsx",
+        "Sheet": "fastxlsx",
+        "SheetScan": "saxscan",
+        "TEXT": "fastxlsx",
+        "Workbook": "fastxlsx",
+        "XlsxWriteError": "fastxlsx",
+        "cell_ref": "saxscan",
+        "scan_sheet": "sheetscan",
+    },
+)

@@ -7,22 +7,27 @@ here, never from the modules.
 
 from __future__ import annotations
 
-from .campaign import StatusFiles, expected_units, report_status, write_status
-from .corrections import correction_file
-from .errorbook import write_errors
-from .outputs import start_consolidated, start_corrections
-from .report import (
-    FileSummary,
-    Totals,
-    letter,
-    message,
-    office_map,
-    office_of,
-    shown,
-    totals,
-    write_report_json,
-)
-from .summary import write_summary
+from typing import TYPE_CHECKING
+
+from ..lazyapi import loader
+
+if TYPE_CHECKING:  # the names are imported on first use: see lazyapi.py
+    from .campaign import StatusFiles, expected_units, report_status, write_status
+    from .corrections import correction_file
+    from .errorbook import write_errors
+    from .outputs import start_consolidated, start_corrections
+    from .report import (
+        FileSummary,
+        Totals,
+        letter,
+        message,
+        office_map,
+        office_of,
+        shown,
+        totals,
+        write_report_json,
+    )
+    from .summary import write_summary
 
 __all__ = [
     "FileSummary",
@@ -44,3 +49,27 @@ __all__ = [
     "write_status",
     "write_summary",
 ]
+
+__getattr__ = loader(
+    __name__,
+    {
+        "FileSummary": "report",
+        "StatusFiles": "campaign",
+        "Totals": "report",
+        "correction_file": "corrections",
+        "expected_units": "campaign",
+        "letter": "report",
+        "message": "report",
+        "office_map": "report",
+        "office_of": "report",
+        "report_status": "campaign",
+        "shown": "report",
+        "start_consolidated": "outputs",
+        "start_corrections": "outputs",
+        "totals": "report",
+        "write_errors": "errorbook",
+        "write_report_json": "report",
+        "write_status": "campaign",
+        "write_summary": "summary",
+    },
+)

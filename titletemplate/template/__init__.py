@@ -6,15 +6,20 @@ import them from here, never from the modules.
 
 from __future__ import annotations
 
-from .build import (
-    MANIFEST_NAME,
-    build_template,
-    build_templates,
-    safe_file_name,
-    template_password,
-    write_template,
-)
-from .stampfill import build_filled
+from typing import TYPE_CHECKING
+
+from ..lazyapi import loader
+
+if TYPE_CHECKING:  # the names are imported on first use: see lazyapi.py
+    from .build import (
+        MANIFEST_NAME,
+        build_template,
+        build_templates,
+        safe_file_name,
+        template_password,
+        write_template,
+    )
+    from .stampfill import build_filled
 
 __all__ = [
     "MANIFEST_NAME",
@@ -25,3 +30,16 @@ __all__ = [
     "template_password",
     "write_template",
 ]
+
+__getattr__ = loader(
+    __name__,
+    {
+        "MANIFEST_NAME": "build",
+        "build_filled": "stampfill",
+        "build_template": "build",
+        "build_templates": "build",
+        "safe_file_name": "build",
+        "template_password": "build",
+        "write_template": "build",
+    },
+)
