@@ -90,8 +90,10 @@ def _masked_name(name: str) -> str:
     return mask_ids_in_text(name) if name else name
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def message(issue: Issue, mask_ids: bool = True) -> str:
-    """The Chinese message of a shown issue (ID numbers masked if asked)."""
+    """The Chinese message of a shown issue (ID numbers masked if asked). Remembered: each
+    issue of a run is worded for report.json and again for errors.xlsx."""
     column = letter(issue.column)
     header = BY_KEY[issue.column].header if issue.column is not None else ""
     fields = {"file": issue.file, "sheet": issue.sheet, "row": issue.row, "column": column}
