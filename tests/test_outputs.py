@@ -127,6 +127,11 @@ def test_a_correction_that_cannot_be_written_stops_no_other_output(
     report = json.loads(result.report_json.read_text("utf-8"))
     listed = [i for i in report["issues"] if i["code"] == "correction-not-written"]
     assert len(listed) == 1 and f"corrections/{SCHOOL}.xlsx" in listed[0]["message"]
+    with CalamineWorkbook.from_path(str(result.errors_xlsx)) as book:
+        unit_rows = book.get_sheet_by_name(SCHOOL).to_python()
+    assert [r[1] for r in unit_rows if r[7] == "correction-not-written"] == [
+        f"corrections/{SCHOOL}.xlsx"
+    ]
     with sqlite3.connect(db) as con:
         issued = [u for (u,) in con.execute("SELECT unit FROM corrections")]
     con.close()

@@ -233,8 +233,10 @@ def _ingest(
             if encrypt_output is not None:
                 write_bytes_atomic(xlsx, encrypt_workbook(xlsx.read_bytes(), encrypt_output))
             corrections, not_written = finish()
-            if not_written:  # rare: the run's report and the board say so, and count them not
+            if not_written:  # rare: the run's reports and the board say so, and count them not
                 issues += [shown(i, mask_ids) for i in not_written]
+                errors_xlsx = write_errors(out / ERRORS_XLSX, issues, summaries, still_open,
+                                           mask_ids)  # fmt: skip
                 board = write_status(store, vocab, out, expected, received)
                 report_json = write_report_json(
                     out / REPORT_JSON, summaries, issues, total, missing, mask_ids,
